@@ -1,0 +1,9 @@
+//! pitfall: audit an e-commerce business profile against operating heuristics.
+//!
+//! The pipeline has one module per stage, each with a narrow entry point:
+//! `profile` (YAML → [`profile::Profile`]), `syntax` (rule text → AST), `check`
+//! (AST → typed rule set), `eval` (rule set × profile → outcomes), `render`.
+
+pub mod money;
+pub mod profile;
+pub mod source;
