@@ -6,4 +6,5 @@
 
 pub mod money;
 pub mod profile;
+pub mod report;
 pub mod source;
