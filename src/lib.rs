@@ -7,4 +7,5 @@
 pub mod money;
 pub mod profile;
 pub mod report;
+pub mod syntax;
 pub mod source;

@@ -1,0 +1,776 @@
+//! Text → syntax tree. The only module that touches pest pairs.
+//!
+//! Parsing is in two steps: pest checks the text against `grammar/rules.pest`, then
+//! [`Lower`] turns the pairs into the typed tree of `syntax::ast`, with a span on every
+//! node. Limits are enforced before pest runs (file size, bracket depth) and while
+//! lowering (expression depth), so no input can exhaust the stack.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast::*;
+use crate::syntax::error::SyntaxError;
+use crate::syntax::tokens;
+
+/// pest's generated code: the parser and its `Rule` enum (one variant per grammar rule).
+#[allow(missing_docs)]
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/rules.pest"]
+    pub(crate) struct RulesParser;
+}
+
+pub(crate) use grammar::{Rule, RulesParser};
+
+/// The largest rule file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// The deepest nesting of `(`, `[` and `{` accepted.
+pub const MAX_BRACKET_DEPTH: usize = 64;
+/// The deepest expression tree accepted (operators chained without brackets count too).
+pub const MAX_EXPR_DEPTH: usize = 256;
+
+/// Parses one rule file. Returns every syntax error found: pest stops at the first
+/// error in the text, but errors found while lowering (bad operators, holes in plain
+/// strings) are all collected.
+pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
+    let text = source.text();
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![SyntaxError::TooLarge {
+            src: source.clone(),
+            span: Span::point(0).into(),
+            size: text.len(),
+            max: MAX_FILE_BYTES,
+        }]);
+    }
+    if let Some(span) = too_deep_bracket(text) {
+        return Err(vec![SyntaxError::TooDeep {
+            src: source.clone(),
+            span: span.into(),
+            max: MAX_BRACKET_DEPTH,
+        }]);
+    }
+    let pairs = match RulesParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(e) => return Err(vec![syntax_error_for(source, Rule::file, &e)]),
+    };
+    let mut lower = Lower {
+        source,
+        errors: Vec::new(),
+    };
+    let comments = pairs
+        .clone()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| Comment {
+            text: p.as_str().trim_start_matches('#').to_owned(),
+            span: span_of(&p),
+        })
+        .collect();
+    let mut items = Vec::new();
+    for file in pairs {
+        for pair in children(file) {
+            if let Some(item) = lower.item(pair) {
+                items.push(item);
+            }
+        }
+    }
+    if lower.errors.is_empty() {
+        Ok(File { items, comments })
+    } else {
+        Err(lower.errors)
+    }
+}
+
+/// Parses a single expression (for tests and tools that evaluate one-off expressions).
+pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
+    let text = source.text();
+    if let Some(span) = too_deep_bracket(text) {
+        return Err(vec![SyntaxError::TooDeep {
+            src: source.clone(),
+            span: span.into(),
+            max: MAX_BRACKET_DEPTH,
+        }]);
+    }
+    let mut pairs = match RulesParser::parse(Rule::expr, text) {
+        Ok(pairs) => pairs,
+        Err(e) => return Err(vec![syntax_error_for(source, Rule::expr, &e)]),
+    };
+    if let Some(end) = pairs.peek().map(|p| p.as_span().end())
+        && text[end..].trim() != ""
+    {
+        return Err(vec![SyntaxError::Unexpected {
+            src: source.clone(),
+            span: Span::new(end, text.len()).into(),
+            found: tokens::describe_found(text, end),
+            expected: "the end of the expression".to_owned(),
+            help: None,
+        }]);
+    }
+    let mut lower = Lower {
+        source,
+        errors: Vec::new(),
+    };
+    let expr = pairs.next().and_then(|p| lower.expr(p));
+    match expr {
+        Some(e) if lower.errors.is_empty() => Ok(e),
+        _ => Err(lower.errors),
+    }
+}
+
+/// Built once: the operator table does not change.
+static PRATT: std::sync::LazyLock<PrattParser<Rule>> = std::sync::LazyLock::new(pratt);
+
+/// The operator table, loosest first: or; and; not; comparisons; + -; * /; unary -; postfix.
+fn pratt() -> PrattParser<Rule> {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_sells, Assoc::Left)
+            | Op::infix(Rule::bad_op, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::field_acc) | Op::postfix(Rule::index_acc))
+}
+
+/// Finds the first bracket that opens deeper than [`MAX_BRACKET_DEPTH`], skipping
+/// strings and comments. Runs before pest so that deep nesting cannot reach the
+/// recursive descent at all.
+fn too_deep_bracket(text: &str) -> Option<Span> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            // Holes inside strings count as nesting too: `"{(((...)))}"`.
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '{' | '(' | '[' => {
+                    depth += 1;
+                    if depth > MAX_BRACKET_DEPTH {
+                        return Some(Span::new(i, i + 1));
+                    }
+                }
+                '}' | ')' | ']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Some(Span::new(i, i + 1));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Builds the diagnostic for text pest rejected. The first parse runs without
+/// pest's detailed error tracking (it costs time on every parse); this one re-runs
+/// with it on, only on the failure path, to learn which punctuation was expected.
+fn syntax_error_for(source: &SourceFile, rule: Rule, first: &pest::error::Error<Rule>) -> SyntaxError {
+    pest::set_error_detail(true);
+    let detailed = RulesParser::parse(rule, source.text()).err();
+    pest::set_error_detail(false);
+    tokens::from_pest(source, first, detailed.as_ref())
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// The pair's children without comments (comments are collected separately).
+fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
+}
+
+/// Lowers pest pairs to the AST, collecting errors.
+struct Lower<'s> {
+    source: &'s SourceFile,
+    errors: Vec<SyntaxError>,
+}
+
+/// An expression being built, with its depth so far.
+type Built = Option<(Node<Expr>, usize)>;
+
+impl Lower<'_> {
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        let span = span_of(&pair);
+        match pair.as_rule() {
+            Rule::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
+            Rule::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
+            Rule::table_decl => self.table(pair).map(|t| Item::Table(Node::new(t, span))),
+            Rule::rule_decl => self.rule(pair).map(|r| Item::Rule(Node::new(r, span))),
+            _ => None,
+        }
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Node::new(pair.as_str().to_owned(), span_of(&pair))
+    }
+
+    fn param(&mut self, pair: Pair<'_, Rule>) -> Option<Param> {
+        let mut it = children(pair);
+        let name = self.ident(it.next()?);
+        let ty = self.type_expr(it.next()?)?;
+        let default = self.literal(it.next()?)?;
+        let doc = match it.next() {
+            Some(p) => Some(self.plain_string(p, "a parameter's description")?),
+            None => None,
+        };
+        Some(Param {
+            name,
+            ty,
+            default,
+            doc,
+        })
+    }
+
+    fn let_decl(&mut self, pair: Pair<'_, Rule>) -> Option<Let> {
+        let mut it = children(pair).peekable();
+        let name = self.ident(it.next()?);
+        let ty = match it.peek().map(Pair::as_rule) {
+            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
+            _ => None,
+        };
+        let value = self.expr(it.next()?)?;
+        Some(Let { name, ty, value })
+    }
+
+    fn table(&mut self, pair: Pair<'_, Rule>) -> Option<Table> {
+        let mut it = children(pair);
+        let name = self.ident(it.next()?);
+        let key_ty = self.type_expr(it.next()?)?;
+        let value_ty = self.type_expr(it.next()?)?;
+        let mut default = None;
+        let mut rows = Vec::new();
+        for p in it {
+            match p.as_rule() {
+                Rule::table_default => {
+                    default = children(p).next().and_then(|l| self.literal(l));
+                }
+                Rule::table_row => {
+                    let span = span_of(&p);
+                    let mut r = children(p);
+                    let key = r.next().and_then(|l| self.literal(l));
+                    let value = r.next().and_then(|l| self.literal(l));
+                    if let (Some(key), Some(value)) = (key, value) {
+                        rows.push(Node::new(TableRow { key, value }, span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(Table {
+            name,
+            key_ty,
+            value_ty,
+            default,
+            rows,
+        })
+    }
+
+    fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<TypeExpr>> {
+        let span = span_of(&pair);
+        let inner = children(pair).next()?;
+        let kind = match inner.as_rule() {
+            Rule::list_type => {
+                let elem = self.type_expr(children(inner).next()?)?;
+                TypeExpr::List(Box::new(elem))
+            }
+            _ => match inner.as_str() {
+                "money" => TypeExpr::Money,
+                "percent" => TypeExpr::Percent,
+                "number" => TypeExpr::Number,
+                "count" => TypeExpr::Count,
+                "text" => TypeExpr::Text,
+                _ => TypeExpr::Bool,
+            },
+        };
+        Some(Node::new(kind, span))
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<Rule_> {
+        let mut it = children(pair);
+        let id = self.ident(it.next()?);
+        let mut clauses = Vec::new();
+        for p in it {
+            if let Some(c) = self.clause(p) {
+                clauses.push(c);
+            }
+        }
+        Some(Rule_ { id, clauses })
+    }
+
+    fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Clause>> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut it = children(pair);
+        let clause = match rule {
+            Rule::title_clause => Clause::Title(self.plain_string(it.next()?, "a title")?),
+            Rule::area_clause => Clause::Area(self.ident(it.next()?)),
+            Rule::severity_clause => Clause::Severity(self.ident(it.next()?)),
+            Rule::escalate_clause => {
+                let level = self.ident(it.next()?);
+                let _kw_when = it.next()?;
+                let when = self.expr(it.next()?)?;
+                Clause::Escalate { level, when }
+            }
+            Rule::source_clause => Clause::Source(self.ident(it.next()?)),
+            Rule::tags_clause => Clause::Tags(it.map(|p| self.ident(p)).collect()),
+            Rule::for_clause => {
+                let mut bindings = Vec::new();
+                let mut filter = None;
+                for p in it {
+                    match p.as_rule() {
+                        Rule::binding => bindings.push(self.binding(p)?),
+                        Rule::where_part => {
+                            let e = children(p).find(|p| p.as_rule() == Rule::expr)?;
+                            filter = Some(self.expr(e)?);
+                        }
+                        _ => {}
+                    }
+                }
+                Clause::For { bindings, filter }
+            }
+            Rule::let_decl => {
+                let l = self.let_decl_from(it)?;
+                Clause::Let(Node::new(l, span))
+            }
+            Rule::when_clause => {
+                let e = it.find(|p| p.as_rule() == Rule::expr)?;
+                Clause::When(self.expr(e)?)
+            }
+            Rule::advise_clause => Clause::Advise(self.template(it.next()?)?),
+            Rule::because_clause => Clause::Because(self.template(it.next()?)?),
+            Rule::action_clause => Clause::Action(self.template(it.next()?)?),
+            Rule::conclude_clause => Clause::Conclude(self.ident(it.next()?)),
+            Rule::suppress_clause => Clause::Suppress(self.ident(it.next()?)),
+            _ => return None,
+        };
+        Some(Node::new(clause, span))
+    }
+
+    fn let_decl_from<'a>(&mut self, it: impl Iterator<Item = Pair<'a, Rule>>) -> Option<Let> {
+        let mut it = it.peekable();
+        let name = self.ident(it.next()?);
+        let ty = match it.peek().map(Pair::as_rule) {
+            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
+            _ => None,
+        };
+        let value = self.expr(it.next()?)?;
+        Some(Let { name, ty, value })
+    }
+
+    fn binding(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Binding>> {
+        let span = span_of(&pair);
+        let mut it = children(pair);
+        let var = self.ident(it.next()?);
+        let _kw_in = it.next()?;
+        let src = it.next()?;
+        let src_span = span_of(&src);
+        let source = match src.as_rule() {
+            Rule::top_source => {
+                let mut n = None;
+                let mut collection = None;
+                let mut filter = None;
+                let mut key = None;
+                for p in children(src) {
+                    match p.as_rule() {
+                        Rule::collection => collection = Some(self.collection(p)?),
+                        Rule::top_filter => filter = Some(Box::new(self.expr(children(p).next()?)?)),
+                        Rule::top_key => key = Some(self.expr(children(p).next()?)?),
+                        Rule::kw_top | Rule::kw_of | Rule::kw_where | Rule::kw_by => {}
+                        _ if n.is_none() => n = Some(self.operand_expr(p)?),
+                        _ => {}
+                    }
+                }
+                Source::Top {
+                    n: Box::new(n?),
+                    collection: Box::new(collection?),
+                    filter,
+                    key: Box::new(key?),
+                }
+            }
+            _ => Source::Collection(Box::new(self.collection(src)?)),
+        };
+        Some(Node::new(
+            Binding {
+                var,
+                source: Node::new(source, src_span),
+            },
+            span,
+        ))
+    }
+
+    /// A collection: an operand with optional `.field` / `[key]` postfixes.
+    fn collection(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+        let pairs: Vec<_> = children(pair).collect();
+        self.pratt_pairs(pairs).map(|(e, _)| e)
+    }
+
+    /// A single operand (the `n` of `top n of ...`).
+    fn operand_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+        self.primary(pair).map(|(e, _)| e)
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+        let pairs: Vec<_> = children(pair).collect();
+        self.pratt_pairs(pairs).map(|(e, _)| e)
+    }
+
+    fn pratt_pairs(&mut self, pairs: Vec<Pair<'_, Rule>>) -> Built {
+        // The Pratt parser needs one closure per kind of operator, all writing to
+        // `self`; a RefCell lets them share it for the duration of this call.
+        let this = std::cell::RefCell::new(&mut *self);
+        PRATT
+            .map_primary(|p| this.borrow_mut().primary(p))
+            .map_prefix(|op, rhs| this.borrow_mut().prefix(op, rhs))
+            .map_postfix(|lhs, op| this.borrow_mut().postfix(lhs, op))
+            .map_infix(|lhs, op, rhs| this.borrow_mut().infix(lhs, op, rhs))
+            .parse(pairs.into_iter())
+    }
+
+    /// Checks the depth limit; past it, records an error and drops the tree while
+    /// it is still shallow enough to drop without deep recursion.
+    fn deep(&mut self, node: Node<Expr>, depth: usize) -> Built {
+        if depth > MAX_EXPR_DEPTH {
+            let first = self
+                .errors
+                .iter()
+                .any(|e| matches!(e, SyntaxError::TooDeep { .. }));
+            if !first {
+                self.errors.push(SyntaxError::TooDeep {
+                    src: self.source.clone(),
+                    span: node.span.into(),
+                    max: MAX_EXPR_DEPTH,
+                });
+            }
+            return None;
+        }
+        Some((node, depth))
+    }
+
+    fn prefix(&mut self, op: Pair<'_, Rule>, rhs: Built) -> Built {
+        let (rhs, depth) = rhs?;
+        let op_span = span_of(&op);
+        let un = if op.as_rule() == Rule::op_not {
+            UnOp::Not
+        } else {
+            UnOp::Neg
+        };
+        let span = op_span.to(rhs.span);
+        let node = Node::new(
+            Expr::Unary {
+                op: Node::new(un, op_span),
+                operand: Box::new(rhs),
+            },
+            span,
+        );
+        self.deep(node, depth + 1)
+    }
+
+    fn postfix(&mut self, lhs: Built, op: Pair<'_, Rule>) -> Built {
+        let (lhs, depth) = lhs?;
+        let op_span = span_of(&op);
+        let rule = op.as_rule();
+        let inner = children(op).next()?;
+        let span = lhs.span.to(op_span);
+        let (kind, d) = if rule == Rule::field_acc {
+            let field = self.ident(inner);
+            (
+                Expr::Field {
+                    base: Box::new(lhs),
+                    field,
+                },
+                depth + 1,
+            )
+        } else {
+            let key = self.expr(inner)?;
+            (
+                Expr::Index {
+                    base: Box::new(lhs),
+                    key: Box::new(key),
+                },
+                depth + 1,
+            )
+        };
+        self.deep(Node::new(kind, span), d)
+    }
+
+    fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
+        let op_span = span_of(&op);
+        let bin = match op.as_rule() {
+            Rule::op_or => BinOp::Or,
+            Rule::op_and => BinOp::And,
+            Rule::op_eq => BinOp::Eq,
+            Rule::op_ne => BinOp::Ne,
+            Rule::op_lt => BinOp::Lt,
+            Rule::op_le => BinOp::Le,
+            Rule::op_gt => BinOp::Gt,
+            Rule::op_ge => BinOp::Ge,
+            Rule::op_in => BinOp::In,
+            Rule::op_sells => BinOp::Sells,
+            Rule::op_add => BinOp::Add,
+            Rule::op_sub => BinOp::Sub,
+            Rule::op_mul => BinOp::Mul,
+            Rule::op_div => BinOp::Div,
+            _ => {
+                let written = op.as_str();
+                let (instead, why) = tokens::bad_operator_hint(written);
+                self.errors.push(SyntaxError::BadOperator {
+                    src: self.source.clone(),
+                    span: op_span.into(),
+                    written: written.to_owned(),
+                    instead: instead.to_owned(),
+                    why: why.to_owned(),
+                });
+                return None;
+            }
+        };
+        let (lhs, dl) = lhs?;
+        let (rhs, dr) = rhs?;
+        let span = lhs.span.to(rhs.span);
+        let node = Node::new(
+            Expr::Binary {
+                op: Node::new(bin, op_span),
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            },
+            span,
+        );
+        self.deep(node, dl.max(dr) + 1)
+    }
+
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> Built {
+        let span = span_of(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number_lit => Expr::Number(number_text(&pair)),
+            Rule::percent_lit => Expr::Percent(number_text(&pair)),
+            Rule::bool_lit => Expr::Bool(pair.as_str() == "true"),
+            Rule::string => {
+                let t = self.template(pair)?;
+                return match plain(t.kind) {
+                    Ok(text) => Some((Node::new(Expr::Text(text), span), 1)),
+                    Err(hole) => {
+                        self.hole_in_plain(hole, "a string used as a value");
+                        None
+                    }
+                };
+            }
+            Rule::name => Expr::Name(pair.as_str().to_owned()),
+            Rule::paren => {
+                let (inner, depth) = self.pratt_pairs(children(children(pair).next()?).collect())?;
+                return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
+            }
+            Rule::list => {
+                let mut items = Vec::new();
+                let mut depth = 0;
+                for p in children(pair) {
+                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    depth = depth.max(d);
+                    items.push(e);
+                }
+                return self.deep(Node::new(Expr::List(items), span), depth + 1);
+            }
+            Rule::if_expr => {
+                let mut parts = children(pair).filter(|p| p.as_rule() == Rule::expr);
+                let (cond, d1) = self.pratt_pairs(children(parts.next()?).collect())?;
+                let (then, d2) = self.pratt_pairs(children(parts.next()?).collect())?;
+                let (otherwise, d3) = self.pratt_pairs(children(parts.next()?).collect())?;
+                let node = Node::new(
+                    Expr::If {
+                        cond: Box::new(cond),
+                        then: Box::new(then),
+                        otherwise: Box::new(otherwise),
+                    },
+                    span,
+                );
+                return self.deep(node, d1.max(d2).max(d3) + 1);
+            }
+            Rule::aggregate => {
+                let mut it = children(pair);
+                let name = it.next()?;
+                let kind = match name.as_str() {
+                    "any" => AggKind::Any,
+                    "all" => AggKind::All,
+                    "count" => AggKind::Count,
+                    "sum" => AggKind::Sum,
+                    "min" => AggKind::Min,
+                    "max" => AggKind::Max,
+                    "avg" => AggKind::Avg,
+                    _ => AggKind::List,
+                };
+                let kind = Node::new(kind, span_of(&name));
+                let (body, d1) = self.pratt_pairs(children(it.next()?).collect())?;
+                let _kw_for = it.next()?;
+                let binding = self.binding(it.next()?)?;
+                let mut filter = None;
+                let mut d2 = 0;
+                for p in it {
+                    if p.as_rule() == Rule::expr {
+                        let (f, d) = self.pratt_pairs(children(p).collect())?;
+                        d2 = d;
+                        filter = Some(Box::new(f));
+                    }
+                }
+                let node = Node::new(
+                    Expr::Aggregate {
+                        kind,
+                        body: Box::new(body),
+                        binding: Box::new(binding),
+                        filter,
+                    },
+                    span,
+                );
+                return self.deep(node, d1.max(d2) + 1);
+            }
+            Rule::call => {
+                let mut it = children(pair);
+                let name = self.ident(it.next()?);
+                let mut args = Vec::new();
+                let mut depth = 0;
+                for p in it {
+                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    depth = depth.max(d);
+                    args.push(e);
+                }
+                return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
+            }
+            Rule::collection => return self.pratt_pairs(children(pair).collect()),
+            _ => return None,
+        };
+        Some((Node::new(kind, span), 1))
+    }
+
+    /// A literal in a declaration (param default, table row): numbers, percents,
+    /// strings, bools, negative numbers and lists of these.
+    fn literal(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+        let span = span_of(&pair);
+        let inner = children(pair).next()?;
+        match inner.as_rule() {
+            Rule::neg_literal => {
+                let num = children(inner).next()?;
+                let num_span = span_of(&num);
+                let operand = Node::new(Expr::Number(number_text(&num)), num_span);
+                Some(Node::new(
+                    Expr::Unary {
+                        op: Node::new(UnOp::Neg, Span::new(span.start, span.start + 1)),
+                        operand: Box::new(operand),
+                    },
+                    span,
+                ))
+            }
+            Rule::literal_list => {
+                let mut items = Vec::new();
+                for p in children(inner) {
+                    items.push(self.literal(p)?);
+                }
+                Some(Node::new(Expr::List(items), span))
+            }
+            _ => self.primary(inner).map(|(e, _)| e),
+        }
+    }
+
+    fn template(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Template>> {
+        let span = span_of(&pair);
+        let mut parts: Vec<TemplatePart> = Vec::new();
+        let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
+            if let Some(TemplatePart::Text(t)) = parts.last_mut() {
+                t.push_str(s);
+            } else {
+                parts.push(TemplatePart::Text(s.to_owned()));
+            }
+        };
+        let mut ok = true;
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::str_text => push_text(&mut parts, p.as_str()),
+                Rule::str_escape => {
+                    let decoded = match p.as_str() {
+                        "\\n" => "\n",
+                        "\\t" => "\t",
+                        "\\\"" => "\"",
+                        "\\\\" => "\\",
+                        "\\{" | "{{" => "{",
+                        _ => "}",
+                    };
+                    push_text(&mut parts, decoded);
+                }
+                Rule::str_hole => match children(p).next().and_then(|e| self.expr(e)) {
+                    Some(e) => parts.push(TemplatePart::Hole(e)),
+                    None => ok = false,
+                },
+                _ => {}
+            }
+        }
+        ok.then(|| Node::new(Template { parts }, span))
+    }
+
+    /// A string where interpolation makes no sense (titles, descriptions).
+    fn plain_string(&mut self, pair: Pair<'_, Rule>, what: &str) -> Option<Str> {
+        let t = self.template(pair)?;
+        let span = t.span;
+        match plain(t.kind) {
+            Ok(text) => Some(Node::new(text, span)),
+            Err(hole) => {
+                self.hole_in_plain(hole, what);
+                None
+            }
+        }
+    }
+
+    fn hole_in_plain(&mut self, hole: Span, what: &str) {
+        self.errors.push(SyntaxError::HoleInPlainString {
+            src: self.source.clone(),
+            span: hole.into(),
+            what: what.to_owned(),
+        });
+    }
+}
+
+/// `Rule_` because `Rule` is pest's generated enum in this module.
+type Rule_ = crate::syntax::ast::Rule;
+
+/// The text of a template with no holes, or the span of its first hole.
+fn plain(t: Template) -> Result<String, Span> {
+    let mut out = String::new();
+    for part in t.parts {
+        match part {
+            TemplatePart::Text(s) => out.push_str(&s),
+            TemplatePart::Hole(e) => return Err(e.span),
+        }
+    }
+    Ok(out)
+}
+
+/// The digits of a number or percent literal, without `%`.
+fn number_text(pair: &Pair<'_, Rule>) -> String {
+    pair.as_str().trim_end_matches('%').to_owned()
+}
+

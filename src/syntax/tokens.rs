@@ -1,0 +1,288 @@
+//! Readable names for grammar rules, so users never see a pest rule name.
+//!
+//! Every rule of `grammar/rules.pest` maps to what a consultant would call it
+//! ("a name", "an expression", `` `}` ``). The match is exhaustive: adding a grammar rule
+//! without naming it here fails to compile.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use crate::source::{SourceFile, Span};
+use crate::syntax::error::SyntaxError;
+use crate::syntax::parse::Rule;
+
+/// What a grammar rule is called in an error message, or `None` for rules that are
+/// never worth naming (their parent is named instead).
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "end of file",
+        WHITESPACE | COMMENT | item | clause | operand | prefix | postfix | infix
+        | literal_atom | str_text | str_escape | ident_char | keyword | number_text => {
+            return None;
+        }
+        // pest names `file` when nothing of a file could start at the position.
+        file | param_decl | let_decl | table_decl | rule_decl => {
+            "a declaration (`param`, `let`, `table` or `rule`)"
+        }
+        table_default => "`default`",
+        table_row => "a table row (`\"key\" -> value`)",
+        type_expr | list_type | base_type => {
+            "a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)"
+        }
+        title_clause | area_clause | severity_clause | escalate_clause | source_clause
+        | tags_clause | for_clause | when_clause | advise_clause | because_clause
+        | action_clause | conclude_clause | suppress_clause => "a rule clause",
+        where_part | kw_where => "`where`",
+        binding => "a binding (`name in collection`)",
+        top_source => "`top`",
+        top_filter | top_key | collection | expr => "an expression",
+        op_not | kw_not => "`not`",
+        op_neg => "`-`",
+        field_acc => "`.field`",
+        index_acc => "`[key]`",
+        op_or | kw_or => "`or`",
+        op_and | kw_and => "`and`",
+        op_eq => "`==`",
+        op_ne => "`!=`",
+        op_le => "`<=`",
+        op_ge => "`>=`",
+        op_lt => "`<`",
+        op_gt => "`>`",
+        op_in | kw_in => "`in`",
+        op_sells | kw_sells => "`sells`",
+        op_add => "`+`",
+        op_sub => "`-`",
+        op_mul => "`*`",
+        op_div => "`/`",
+        bad_op => "an operator",
+        paren => "`(`",
+        list | literal_list => "`[`",
+        if_expr | kw_if => "`if`",
+        aggregate | agg_name => "an aggregate (`sum(... for x in ...)`)",
+        call => "a function call",
+        name | ident => "a name",
+        literal | neg_literal => "a value",
+        percent_lit => "a percent",
+        number_lit => "a number",
+        bool_lit => "`true` or `false`",
+        string | str_hole => "a string",
+        kw_for => "`for`",
+        kw_top => "`top`",
+        kw_of => "`of`",
+        kw_by => "`by`",
+        kw_then => "`then`",
+        kw_else => "`else`",
+        kw_when => "`when`",
+    })
+}
+
+/// Expected items that all mean "an expression could start here".
+const EXPRESSION_STARTS: &[&str] = &[
+    "a name",
+    "a string",
+    "a number",
+    "a percent",
+    "`true` or `false`",
+    "an aggregate (`sum(... for x in ...)`)",
+    "a function call",
+    "`not`",
+    "`if`",
+    "`(`",
+    "`[`",
+    "`-`",
+    "a value",
+];
+
+/// Expected items that all mean "an operator could continue the expression here".
+const OPERATORS: &[&str] = &[
+    "`==`", "`!=`", "`<=`", "`>=`", "`<`", "`>`", "`+`", "`-`", "`*`", "`/`", "`or`", "`and`",
+    "`in`", "`sells`", "an operator", "`.field`", "`[key]`",
+];
+
+/// Punctuation worth naming when pest reports it as expected.
+const PUNCTUATION: &[&str] = &["}", "{", ")", "]", ",", ":", "->", "=", ">"];
+
+/// Turns a pest error into a diagnostic with readable expectations and a hint.
+/// `first` names the grammar rules expected; `detailed` (a re-run with pest's
+/// error detail on) adds the literal punctuation expected.
+pub(crate) fn from_pest(
+    source: &SourceFile,
+    first: &Error<Rule>,
+    detailed: Option<&Error<Rule>>,
+) -> SyntaxError {
+    let text = source.text();
+    let pos = match first.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let mut rules: Vec<String> = Vec::new();
+    for error in std::iter::once(first).chain(detailed) {
+        if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+            for rule in positives {
+                if let Some(name) = rule_name(*rule)
+                    && !rules.iter().any(|r| r == name)
+                {
+                    rules.push(name.to_owned());
+                }
+            }
+        }
+    }
+    let operator_expected = rules.iter().any(|r| OPERATORS.contains(&r.as_str()));
+    let mut expected: Vec<String> = Vec::new();
+    if let Some(attempts) = detailed.and_then(Error::parse_attempts) {
+        for token in attempts.expected_tokens() {
+            let t = token.to_string();
+            // `=` shows up as an expected token only because the grammar parses it
+            // as a mistaken operator; name it only where it truly belongs.
+            if PUNCTUATION.contains(&t.as_str()) && !(t == "=" && operator_expected) {
+                push_unique(&mut expected, format!("`{t}`"));
+            }
+        }
+    }
+    // Fold the many ways an expression can start, or continue, into one word each:
+    // after an operand, "an operator" is what the user needs to hear.
+    let starts = rules
+        .iter()
+        .filter(|r| EXPRESSION_STARTS.contains(&r.as_str()))
+        .count();
+    let expression = rules.iter().any(|r| r == "an expression") || starts >= 2;
+    let clause = rules.iter().any(|r| r == "a rule clause");
+    for r in rules {
+        let folded = (expression && EXPRESSION_STARTS.contains(&r.as_str()))
+            || OPERATORS.contains(&r.as_str())
+            || r == "an expression"
+            // Inside a rule, `for`, `when` and `let` are clauses like the others.
+            || (clause && (r == "`for`" || r == "`when`" || r.starts_with("a declaration")));
+        if !folded {
+            push_unique(&mut expected, r);
+        }
+    }
+    if operator_expected {
+        expected.retain(|e| e != "`>`");
+        push_unique(&mut expected, "an operator".to_owned());
+    } else if expression {
+        push_unique(&mut expected, "an expression".to_owned());
+    }
+    if expected.is_empty() {
+        expected.push("something else".to_owned());
+    }
+    let found = describe_found(text, pos);
+    let help = hint(text, pos, &expected);
+    SyntaxError::Unexpected {
+        src: source.clone(),
+        span: token_span(text, pos).into(),
+        found,
+        expected: join_or(&expected),
+        help,
+    }
+}
+
+fn push_unique(v: &mut Vec<String>, s: String) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+/// "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The span of the token starting at `pos` (to the end of a word, or one character).
+fn token_span(text: &str, pos: usize) -> Span {
+    let rest = text.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return Span::point(pos);
+    };
+    if first.is_alphanumeric() || first == '_' {
+        let len = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+            .map_or(rest.len(), |(i, _)| i);
+        Span::new(pos, pos + len)
+    } else {
+        Span::new(pos, pos + first.len_utf8())
+    }
+}
+
+/// How to name what stands at `pos`: `` `word` ``, `end of file`, `a line break`.
+pub(crate) fn describe_found(text: &str, pos: usize) -> String {
+    let span = token_span(text, pos);
+    let token = text.get(span.start..span.end).unwrap_or("");
+    match token {
+        "" => "end of file".to_owned(),
+        "\n" | "\r" => "a line break".to_owned(),
+        t => format!("`{t}`"),
+    }
+}
+
+/// A hint for mistakes that are common enough to recognise.
+fn hint(text: &str, pos: usize, expected: &[String]) -> Option<String> {
+    let span = token_span(text, pos);
+    let token = text.get(span.start..span.end).unwrap_or("");
+    let expects = |s: &str| expected.iter().any(|e| e == s);
+    let hint = match token {
+        "'" => "strings use double quotes: `\"...\"`".to_owned(),
+        "AND" | "OR" | "NOT" | "And" | "Or" | "Not" => {
+            format!("operators are lowercase: write `{}`", token.to_lowercase())
+        }
+        "" if expects("`}`") => {
+            "a `{` is not closed: every `rule` and `table` ends with `}`".to_owned()
+        }
+        "" => "the file ends in the middle of a declaration".to_owned(),
+        "=" if expects("an expression") => {
+            "`=` gives a value in `let` and `param`; compare with `==`".to_owned()
+        }
+        t if is_clause_word(t) && expects("a declaration (`param`, `let`, `table` or `rule`)") => {
+            format!("`{t}` is a clause of a rule: put it inside `rule id {{ ... }}`")
+        }
+        t if is_reserved(t) && expects("a name") => {
+            format!("`{t}` is a keyword of the language and cannot be used as a name")
+        }
+        "{" if expects("a rule clause") => {
+            "a rule's clauses are written one after another, without braces".to_owned()
+        }
+        "%" => "a percent is written right after its number: `10%`".to_owned(),
+        _ if expects("a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)") => {
+            "the types are `money`, `percent`, `number`, `count`, `text`, `bool` and `list<T>`"
+                .to_owned()
+        }
+        _ => return None,
+    };
+    Some(hint)
+}
+
+fn is_clause_word(word: &str) -> bool {
+    matches!(
+        word,
+        "title" | "area" | "severity" | "escalate" | "source" | "tags" | "for" | "when"
+            | "advise" | "because" | "action" | "conclude" | "suppress"
+    )
+}
+
+fn is_reserved(word: &str) -> bool {
+    matches!(
+        word,
+        "and" | "or" | "not" | "in" | "sells" | "where" | "for" | "top" | "of" | "by" | "if"
+            | "then" | "else" | "when" | "true" | "false"
+    )
+}
+
+/// What to write instead of an operator from another language, and why.
+pub(crate) fn bad_operator_hint(written: &str) -> (&'static str, &'static str) {
+    match written {
+        "&&" => ("and", "(the rule language spells its logic in words)"),
+        "||" => ("or", "(the rule language spells its logic in words)"),
+        "=" => ("==", "to compare; `=` only gives a value in `let` and `param`"),
+        "<>" | "≠" => ("!=", "for \"not equal\""),
+        "≤" => ("<=", "(the rule language uses ASCII operators)"),
+        "≥" => (">=", "(the rule language uses ASCII operators)"),
+        "×" => ("*", "to multiply"),
+        _ => ("/", "to divide"),
+    }
+}
