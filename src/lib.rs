@@ -6,6 +6,7 @@
 
 pub mod money;
 pub mod profile;
+pub mod check;
 pub mod report;
 pub mod syntax;
 pub mod source;
