@@ -257,6 +257,18 @@ impl Checker {
             out.push(x);
         }
         let elem = elem.unwrap_or(Type::Text);
+        // A list of constants is itself a constant: the evaluator then borrows it
+        // instead of building it for every binding.
+        if out.iter().all(|x| matches!(x.kind, ExprKind::Lit(_))) {
+            let lits = out
+                .into_iter()
+                .filter_map(|x| match x.kind {
+                    ExprKind::Lit(l) => Some(l),
+                    _ => None,
+                })
+                .collect();
+            return mk(ExprKind::Lit(Lit::List(lits)), Type::List(Box::new(elem)), span);
+        }
         mk(ExprKind::List(out), Type::List(Box::new(elem)), span)
     }
 
@@ -542,8 +554,22 @@ impl Checker {
                 mk(kind, Type::Bool, span)
             }
             BinOp::In => {
-                // Type the list first: its element type resolves a bare word on the left.
-                let list = self.expr(rhs, scope, files, None);
+                // Whichever side is known gives the other its meaning: `status in
+                // [live, exiting]` types the left first, `gmv in targets` the right.
+                let word_first = matches!(&lhs.kind, ast::Expr::Name(n) if !self.resolves(n, scope));
+                let (x, list) = if word_first {
+                    let list = self.expr(rhs, scope, files, None);
+                    let elem = match &list.ty {
+                        Type::List(t) => Some((**t).clone()),
+                        _ => None,
+                    };
+                    (self.expr(lhs, scope, files, elem.as_ref()), list)
+                } else {
+                    let x = self.expr(lhs, scope, files, None);
+                    let want = Type::List(Box::new(x.ty.clone()));
+                    let list = self.expr(rhs, scope, files, Some(&want));
+                    (x, list)
+                };
                 let elem = match &list.ty {
                     Type::List(t) => Some((**t).clone()),
                     Type::Error => None,
@@ -560,7 +586,6 @@ impl Checker {
                         None
                     }
                 };
-                let x = self.expr(lhs, scope, files, elem.as_ref());
                 if let Some(t) = &elem
                     && !x.ty.fits(t)
                     && !t.fits(&x.ty)

@@ -99,6 +99,8 @@ pub struct LetDecl {
     pub name: String,
     /// Its value.
     pub expr: Expr,
+    /// Frame slots its aggregates need.
+    pub frame_size: usize,
     /// Where it is declared.
     pub loc: Loc,
 }

@@ -200,6 +200,7 @@ struct LetSlot {
     item: usize,
     state: LetState,
     expr: Option<ir::Expr>,
+    frame_size: usize,
 }
 
 impl Checker {
@@ -261,6 +262,7 @@ impl Checker {
                             item: index,
                             state: LetState::Pending,
                             expr: None,
+                            frame_size: 0,
                         });
                         self.define(&l.kind.name, Global::Let(id), file);
                     }
@@ -486,6 +488,7 @@ impl Checker {
                 if let Some(l) = self.lets.get_mut(id) {
                     l.state = LetState::Done(ty.clone());
                     l.expr = Some(value);
+                    l.frame_size = scope.frame_size;
                 }
                 ty
             }
@@ -668,6 +671,7 @@ impl Checker {
                     ty: Type::Error,
                     span: l.loc.span,
                 }),
+                frame_size: l.frame_size,
                 loc: l.loc,
             })
             .collect();

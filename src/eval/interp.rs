@@ -1,0 +1,634 @@
+//! The expression interpreter: typed IR × profile → value, or why it is unknown.
+//!
+//! One evaluator serves the fast path and explanations: it is generic over a
+//! [`Tracer`], and the no-op tracer compiles away. Logic is three-valued: `false and
+//! unknown` is false, `true or unknown` is true, so a rule is "cannot assess" only
+//! when its outcome truly depends on a missing fact.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+
+use super::value::{EntityRef, Eval, List, MissingFact, Unknown, Value, lit_value};
+use crate::check::ir::{Builtin, Cmp, Expr, ExprKind, RuleSet, SourceIr};
+use crate::check::types::Arith;
+use crate::profile::{FieldValue, Profile};
+use crate::syntax::ast::AggKind;
+
+/// Observes every sub-expression's value (for explanations).
+pub trait Tracer<'a> {
+    /// Whether anything is recorded; `false` lets the compiler drop the calls.
+    const ON: bool;
+    /// Records `value` for `expr`.
+    fn record(&mut self, expr: &'a Expr, value: &Eval<'a>);
+}
+
+/// Records nothing: the plain path.
+pub struct NoTrace;
+
+impl<'a> Tracer<'a> for NoTrace {
+    const ON: bool = false;
+    #[inline(always)]
+    fn record(&mut self, _: &'a Expr, _: &Eval<'a>) {}
+}
+
+/// Records the last value of every sub-expression, keyed by the node's address
+/// (nodes live in the rule set, which outlives the trace).
+#[derive(Default)]
+pub struct Trace<'a> {
+    values: HashMap<*const Expr, Eval<'a>>,
+}
+
+impl<'a> Trace<'a> {
+    /// The value recorded for `expr`.
+    pub fn get(&self, expr: &Expr) -> Option<&Eval<'a>> {
+        self.values.get(&(expr as *const Expr))
+    }
+}
+
+impl<'a> Tracer<'a> for Trace<'a> {
+    const ON: bool = true;
+    fn record(&mut self, expr: &'a Expr, value: &Eval<'a>) {
+        self.values.insert(expr as *const Expr, value.clone());
+    }
+}
+
+/// A frame slot: empty, a value, or a remembered unknown.
+#[derive(Clone, Debug)]
+pub enum Slot<'a> {
+    /// Not computed yet (a local let is computed on first read).
+    Empty,
+    /// Computed.
+    Done(Eval<'a>),
+}
+
+/// One binding's locals: binding variables, local lets, aggregate variables.
+pub struct Frame<'a> {
+    /// Slot values.
+    pub slots: Vec<Slot<'a>>,
+    /// For each slot that holds a local let, its expression.
+    pub lets: Vec<Option<&'a Expr>>,
+}
+
+impl<'a> Frame<'a> {
+    /// A frame of `size` empty slots, `lets` giving the let expression per slot.
+    pub fn new(size: usize, lets: Vec<Option<&'a Expr>>) -> Self {
+        Frame {
+            slots: vec![Slot::Empty; size],
+            lets,
+        }
+    }
+
+    /// Sets a slot (binding and aggregate variables).
+    pub fn set(&mut self, slot: usize, value: Value<'a>) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = Slot::Done(Ok(value));
+        }
+    }
+
+    /// Forgets computed lets (before the next binding).
+    pub fn reset_lets(&mut self) {
+        for (slot, l) in self.slots.iter_mut().zip(&self.lets) {
+            if l.is_some() {
+                *slot = Slot::Empty;
+            }
+        }
+    }
+}
+
+/// What evaluation reads: the rule set, the profile, the params in force, and the
+/// per-profile caches of global lets and facts.
+pub struct Ctx<'a> {
+    /// The rule set.
+    pub rules: &'a RuleSet,
+    /// The profile.
+    pub profile: &'a Profile,
+    /// Params in force, by param id.
+    pub params: &'a [Value<'a>],
+    /// Global lets, computed on first read.
+    pub lets: Vec<Option<Eval<'a>>>,
+    /// Facts, set when their rule has run.
+    pub facts: Vec<Option<Result<bool, Unknown>>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with empty caches.
+    pub fn new(rules: &'a RuleSet, profile: &'a Profile, params: &'a [Value<'a>]) -> Self {
+        Ctx {
+            rules,
+            profile,
+            params,
+            lets: vec![None; rules.lets.len()],
+            facts: vec![None; rules.facts.len()],
+        }
+    }
+
+    /// The source text of an expression, for messages about arithmetic failures.
+    fn text(&self, e: &Expr) -> String {
+        // Rules of one set share spans only within their own file; the caller's
+        // rule knows the file, but arithmetic errors are rare enough to search.
+        self.rules
+            .files
+            .iter()
+            .map(|f| f.slice(e.span))
+            .find(|s| !s.is_empty())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Evaluates `e` in `frame`.
+    pub fn eval<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Eval<'a> {
+        let v = self.eval_inner(e, frame, t);
+        if T::ON {
+            t.record(e, &v);
+        }
+        v
+    }
+
+    /// Evaluates a boolean expression.
+    pub fn eval_bool<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<bool, Unknown> {
+        match self.eval(e, frame, t)? {
+            Value::Bool(b) => Ok(b),
+            // INVARIANT: the checker typed `e` as bool.
+            _ => Ok(false),
+        }
+    }
+
+    fn num<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Result<Decimal, Unknown> {
+        match self.eval(e, frame, t)? {
+            Value::Num(d) => Ok(d),
+            _ => Ok(Decimal::ZERO),
+        }
+    }
+
+    fn list<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Result<List<'a>, Unknown> {
+        match self.eval(e, frame, t)? {
+            Value::List(l) => Ok(l),
+            _ => Ok(List::Built(Rc::new(Vec::new()))),
+        }
+    }
+
+    /// A global let's value, computed once per profile.
+    pub fn global_let<T: Tracer<'a>>(&mut self, id: usize, t: &mut T) -> Eval<'a> {
+        if let Some(Some(v)) = self.lets.get(id) {
+            return v.clone();
+        }
+        let rules = self.rules;
+        let Some(decl) = rules.lets.get(id) else {
+            return Ok(Value::Bool(false));
+        };
+        let mut frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
+        let v = self.eval(&decl.expr, &mut frame, t);
+        if let Some(slot) = self.lets.get_mut(id) {
+            *slot = Some(v.clone());
+        }
+        v
+    }
+
+    fn eval_inner<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Eval<'a> {
+        match &e.kind {
+            ExprKind::Lit(l) => Ok(lit_value(l)),
+            ExprKind::Param(id) => Ok(self.params.get(*id).cloned().unwrap_or(Value::Bool(false))),
+            ExprKind::Let(id) => self.global_let(*id, t),
+            ExprKind::Local(slot) => self.local(*slot, frame, t),
+            ExprKind::Fact(id) => match self.facts.get(*id) {
+                Some(Some(r)) => r.clone().map(Value::Bool),
+                // INVARIANT: rules run in dependency order, so a fact is set before
+                // it is read; an unset fact can only mean its rule never ran.
+                _ => Ok(Value::Bool(false)),
+            },
+            ExprKind::Business => Ok(Value::Record(&self.profile.business, EntityRef::Business)),
+            ExprKind::Products => Ok(Value::List(List::Products(self.profile.products.len() as u32))),
+            ExprKind::Platforms => Ok(Value::List(List::Platforms(self.profile.platforms.len() as u32))),
+            ExprKind::Field { base, slot, .. } => {
+                let b = self.eval(base, frame, t)?;
+                self.field(b, *slot)
+            }
+            ExprKind::Not(x) => Ok(Value::Bool(!self.eval_bool(x, frame, t)?)),
+            ExprKind::Neg(x) => Ok(Value::Num(-self.num(x, frame, t)?)),
+            ExprKind::And(a, b) => {
+                let l = self.eval_bool(a, frame, t);
+                if l == Ok(false) {
+                    return Ok(Value::Bool(false));
+                }
+                let r = self.eval_bool(b, frame, t);
+                match (l, r) {
+                    (_, Ok(false)) => Ok(Value::Bool(false)),
+                    (Ok(true), Ok(true)) => Ok(Value::Bool(true)),
+                    (Err(u), _) | (_, Err(u)) => Err(u),
+                    _ => Ok(Value::Bool(false)),
+                }
+            }
+            ExprKind::Or(a, b) => {
+                let l = self.eval_bool(a, frame, t);
+                if l == Ok(true) {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval_bool(b, frame, t);
+                match (l, r) {
+                    (_, Ok(true)) => Ok(Value::Bool(true)),
+                    (Ok(false), Ok(false)) => Ok(Value::Bool(false)),
+                    (Err(u), _) | (_, Err(u)) => Err(u),
+                    _ => Ok(Value::Bool(false)),
+                }
+            }
+            ExprKind::Arith(op, a, b) => {
+                let x = self.num(a, frame, t)?;
+                let y = self.num(b, frame, t)?;
+                self.arith(*op, x, y, e).map(Value::Num)
+            }
+            ExprKind::Compare(cmp, a, b) => {
+                let x = self.eval(a, frame, t)?;
+                let y = self.eval(b, frame, t)?;
+                Ok(Value::Bool(compare(*cmp, &x, &y)))
+            }
+            ExprKind::In(x, list) => {
+                let v = self.eval(x, frame, t)?;
+                let l = self.list(list, frame, t)?;
+                Ok(Value::Bool(l.iter().any(|item| item.same(&v))))
+            }
+            ExprKind::Sells(p, q) => {
+                let p = self.eval(p, frame, t)?;
+                let q = self.eval(q, frame, t)?;
+                match (p, q) {
+                    (Value::Platform(p), Value::Product(q)) => {
+                        Ok(Value::Bool(self.profile.sells(p as usize, q as usize)))
+                    }
+                    _ => Ok(Value::Bool(false)),
+                }
+            }
+            ExprKind::Index(table, key) => {
+                let k = self.eval(key, frame, t)?;
+                let rules = self.rules;
+                let Some(table) = rules.tables.get(*table) else {
+                    return Ok(Value::Bool(false));
+                };
+                let key = k.as_text().unwrap_or("");
+                match table.lookup(key) {
+                    Some(lit) => Ok(lit_value(lit)),
+                    None => Err(Unknown::NotInTable {
+                        table: table.name.clone(),
+                        key: key.to_owned(),
+                    }),
+                }
+            }
+            ExprKind::If(c, a, b) => {
+                if self.eval_bool(c, frame, t)? {
+                    self.eval(a, frame, t)
+                } else {
+                    self.eval(b, frame, t)
+                }
+            }
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item, frame, t)?);
+                }
+                Ok(Value::List(List::Built(Rc::new(out))))
+            }
+            ExprKind::Aggregate {
+                kind,
+                slot,
+                source,
+                filter,
+                body,
+            } => self.aggregate(*kind, *slot, source, filter.as_deref(), body, e, frame, t),
+            ExprKind::Call(builtin, args) => self.call(*builtin, args, e, frame, t),
+            ExprKind::Paren(x) => self.eval(x, frame, t),
+        }
+    }
+
+    fn local<T: Tracer<'a>>(&mut self, slot: usize, frame: &mut Frame<'a>, t: &mut T) -> Eval<'a> {
+        match frame.slots.get(slot) {
+            Some(Slot::Done(v)) => v.clone(),
+            _ => {
+                let Some(Some(expr)) = frame.lets.get(slot).copied() else {
+                    return Ok(Value::Bool(false));
+                };
+                let v = self.eval(expr, frame, t);
+                if let Some(s) = frame.slots.get_mut(slot) {
+                    *s = Slot::Done(v.clone());
+                }
+                v
+            }
+        }
+    }
+
+    /// Reads field `slot` of a product, platform or record.
+    pub fn field(&self, base: Value<'a>, slot: usize) -> Eval<'a> {
+        let (record, entity) = match base {
+            Value::Product(i) => match self.profile.products.get(i as usize) {
+                Some(r) => (r, EntityRef::Product(i)),
+                None => return Ok(Value::Bool(false)),
+            },
+            Value::Platform(i) => match self.profile.platforms.get(i as usize) {
+                Some(r) => (r, EntityRef::Platform(i)),
+                None => return Ok(Value::Bool(false)),
+            },
+            Value::Record(r, entity) => (r, entity),
+            _ => return Ok(Value::Bool(false)),
+        };
+        let missing = || {
+            let name = record.schema.fields.get(slot).map_or("?", |f| f.name);
+            let path = match record.schema.name.split_once('.') {
+                Some((_, rest)) => format!("{rest}.{name}"),
+                None => name.to_owned(),
+            };
+            Unknown::Missing(MissingFact { entity, path })
+        };
+        let Some(field) = record.get(slot) else {
+            return Err(missing());
+        };
+        Ok(match &field.value {
+            FieldValue::Money(m) => Value::Num(m.0),
+            FieldValue::Percent(p) => Value::Num(p.0),
+            FieldValue::Count(c) => Value::Num(Decimal::from(*c)),
+            FieldValue::Bool(b) => Value::Bool(*b),
+            FieldValue::Text(s) => Value::Text(s),
+            FieldValue::Enum(w) => Value::Word(w),
+            FieldValue::TextList(words) => Value::List(List::Words(words)),
+            FieldValue::EnumList(words) => Value::List(List::Enums(words)),
+            FieldValue::Record(r) => Value::Record(r, entity),
+            FieldValue::Date(_) => return Err(missing()),
+        })
+    }
+
+    fn arith(&self, op: Arith, x: Decimal, y: Decimal, e: &Expr) -> Result<Decimal, Unknown> {
+        let hundred = Decimal::ONE_HUNDRED;
+        let divides = matches!(op, Arith::Div | Arith::DivToPercent | Arith::DivByPercent);
+        if divides && y.is_zero() {
+            return Err(Unknown::DivisionByZero {
+                span: e.span,
+                expr: self.text(e),
+            });
+        }
+        let r = match op {
+            Arith::Add => x.checked_add(y),
+            Arith::Sub => x.checked_sub(y),
+            Arith::Mul => x.checked_mul(y),
+            Arith::MulPercent => x.checked_mul(y).and_then(|v| v.checked_div(hundred)),
+            Arith::Div => x.checked_div(y),
+            Arith::DivToPercent => x.checked_div(y).and_then(|v| v.checked_mul(hundred)),
+            Arith::DivByPercent => x.checked_mul(hundred).and_then(|v| v.checked_div(y)),
+        };
+        r.ok_or_else(|| Unknown::Overflow {
+            span: e.span,
+            expr: self.text(e),
+        })
+    }
+
+    /// The elements a source ranges over, for aggregates and `top`.
+    pub fn elements<T: Tracer<'a>>(
+        &mut self,
+        source: &'a SourceIr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<List<'a>, Unknown> {
+        match source {
+            SourceIr::Products => Ok(List::Products(self.profile.products.len() as u32)),
+            SourceIr::Platforms => Ok(List::Platforms(self.profile.platforms.len() as u32)),
+            SourceIr::List(e) => self.list(e, frame, t),
+            SourceIr::Top {
+                n,
+                share,
+                collection,
+                filter,
+                key,
+                slot,
+            } => {
+                let all = self.elements(collection, frame, t)?;
+                let mut keyed: Vec<(Decimal, usize, Value<'a>)> = Vec::new();
+                for (i, v) in all.iter().enumerate() {
+                    frame.set(*slot, v.clone());
+                    if let Some(f) = filter
+                        && !self.eval_bool(f, frame, t)?
+                    {
+                        continue;
+                    }
+                    let k = self.num(key, frame, t)?;
+                    keyed.push((k, i, v));
+                }
+                // Highest key first; equal keys keep profile order, so ties never
+                // make the output depend on anything but the input.
+                keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let n = self.num(n, frame, t)?;
+                let take = if *share {
+                    let len = Decimal::from(keyed.len() as u64);
+                    let k = (len * n / Decimal::ONE_HUNDRED).ceil();
+                    let k = usize::try_from(k.mantissa()).unwrap_or(0) / 10usize.pow(k.scale());
+                    k.max(usize::from(!keyed.is_empty()))
+                } else {
+                    usize::try_from(n.trunc().mantissa()).unwrap_or(0)
+                };
+                keyed.truncate(take);
+                Ok(List::Built(Rc::new(keyed.into_iter().map(|(_, _, v)| v).collect())))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn aggregate<T: Tracer<'a>>(
+        &mut self,
+        kind: AggKind,
+        slot: usize,
+        source: &'a SourceIr,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Eval<'a> {
+        let items = self.elements(source, frame, t)?;
+        let mut unknown: Option<Unknown> = None;
+        let mut count: u64 = 0;
+        let mut acc: Option<Decimal> = None;
+        let mut any = false;
+        let mut all = true;
+        let mut listed: Vec<Value<'a>> = Vec::new();
+        for item in items.iter() {
+            frame.set(slot, item);
+            if let Some(f) = filter {
+                match self.eval_bool(f, frame, t) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(u) => {
+                        unknown.get_or_insert(u);
+                        continue;
+                    }
+                }
+            }
+            count += 1;
+            if kind == AggKind::Count {
+                continue;
+            }
+            let v = match self.eval(body, frame, t) {
+                Ok(v) => v,
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                    continue;
+                }
+            };
+            match (kind, v) {
+                (AggKind::Any, Value::Bool(b)) => any |= b,
+                (AggKind::All, Value::Bool(b)) => all &= b,
+                (AggKind::Sum | AggKind::Avg, Value::Num(d)) => {
+                    acc = Some(match acc {
+                        None => d,
+                        Some(a) => a.checked_add(d).ok_or_else(|| self.overflow(e))?,
+                    });
+                }
+                (AggKind::Min, Value::Num(d)) => acc = Some(acc.map_or(d, |a| a.min(d))),
+                (AggKind::Max, Value::Num(d)) => acc = Some(acc.map_or(d, |a| a.max(d))),
+                (AggKind::List, v) => {
+                    if !listed.iter().any(|x| x.same(&v)) {
+                        listed.push(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Three-valued results: a decided `any`/`all` does not need the unknowns.
+        match kind {
+            AggKind::Any if any => return Ok(Value::Bool(true)),
+            AggKind::All if !all => return Ok(Value::Bool(false)),
+            _ => {}
+        }
+        if let Some(u) = unknown {
+            return Err(u);
+        }
+        let empty = || Unknown::Empty {
+            span: e.span,
+            expr: self.text(e),
+        };
+        Ok(match kind {
+            AggKind::Any => Value::Bool(any),
+            AggKind::All => Value::Bool(all),
+            AggKind::Count => Value::Num(Decimal::from(count)),
+            AggKind::Sum => Value::Num(acc.unwrap_or(Decimal::ZERO)),
+            AggKind::Min | AggKind::Max => Value::Num(acc.ok_or_else(empty)?),
+            AggKind::Avg => {
+                let total = acc.ok_or_else(empty)?;
+                Value::Num(total.checked_div(Decimal::from(count)).ok_or_else(|| self.overflow(e))?)
+            }
+            AggKind::List => Value::List(List::Built(Rc::new(listed))),
+        })
+    }
+
+    fn overflow(&self, e: &Expr) -> Unknown {
+        Unknown::Overflow {
+            span: e.span,
+            expr: self.text(e),
+        }
+    }
+
+    fn call<T: Tracer<'a>>(
+        &mut self,
+        builtin: Builtin,
+        args: &'a [Expr],
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Eval<'a> {
+        let arg = |i: usize| args.get(i);
+        match builtin {
+            Builtin::Known => {
+                let Some(x) = arg(0) else { return Ok(Value::Bool(false)) };
+                match self.eval(x, frame, t) {
+                    Ok(_) => Ok(Value::Bool(true)),
+                    Err(Unknown::Missing(_) | Unknown::NotInTable { .. }) => Ok(Value::Bool(false)),
+                    Err(other) => Err(other),
+                }
+            }
+            Builtin::SumOf => {
+                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                match self.eval(x, frame, t)? {
+                    Value::Record(r, entity) => {
+                        let mut total = Decimal::ZERO;
+                        for slot in 0..r.schema.fields.len() {
+                            if let Value::Num(d) = self.field(Value::Record(r, entity), slot)? {
+                                total = total.checked_add(d).ok_or_else(|| self.overflow(e))?;
+                            }
+                        }
+                        Ok(Value::Num(total))
+                    }
+                    Value::List(l) => {
+                        let mut total = Decimal::ZERO;
+                        for v in l.iter() {
+                            if let Value::Num(d) = v {
+                                total = total.checked_add(d).ok_or_else(|| self.overflow(e))?;
+                            }
+                        }
+                        Ok(Value::Num(total))
+                    }
+                    _ => Ok(Value::Num(Decimal::ZERO)),
+                }
+            }
+            Builtin::CountOf => {
+                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                let l = self.list(x, frame, t)?;
+                Ok(Value::Num(Decimal::from(l.len() as u64)))
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut best: Option<Decimal> = None;
+                for x in args {
+                    let d = self.num(x, frame, t)?;
+                    best = Some(match best {
+                        None => d,
+                        Some(b) if builtin == Builtin::Min => b.min(d),
+                        Some(b) => b.max(d),
+                    });
+                }
+                Ok(Value::Num(best.unwrap_or(Decimal::ZERO)))
+            }
+            Builtin::Abs => {
+                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                Ok(Value::Num(self.num(x, frame, t)?.abs()))
+            }
+            Builtin::Overlaps | Builtin::Intersect | Builtin::Without => {
+                let (Some(a), Some(b)) = (arg(0), arg(1)) else {
+                    return Ok(Value::Bool(false));
+                };
+                let a = self.list(a, frame, t)?;
+                let b = self.list(b, frame, t)?;
+                let in_b = |v: &Value<'_>| b.iter().any(|x| x.same(v));
+                match builtin {
+                    Builtin::Overlaps => Ok(Value::Bool(a.iter().any(|v| in_b(&v)))),
+                    _ => {
+                        let keep = builtin == Builtin::Intersect;
+                        let mut out: Vec<Value<'a>> = Vec::new();
+                        for v in a.iter() {
+                            if in_b(&v) == keep && !out.iter().any(|x| x.same(&v)) {
+                                out.push(v);
+                            }
+                        }
+                        Ok(Value::List(List::Built(Rc::new(out))))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Compares two values of comparable types.
+fn compare(cmp: Cmp, x: &Value<'_>, y: &Value<'_>) -> bool {
+    use std::cmp::Ordering;
+    let ord = match (x, y) {
+        (Value::Num(a), Value::Num(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    match (cmp, ord) {
+        (Cmp::Eq, _) => x.same(y),
+        (Cmp::Ne, _) => !x.same(y),
+        (Cmp::Lt, Some(o)) => o == Ordering::Less,
+        (Cmp::Le, Some(o)) => o != Ordering::Greater,
+        (Cmp::Gt, Some(o)) => o == Ordering::Greater,
+        (Cmp::Ge, Some(o)) => o != Ordering::Less,
+        _ => false,
+    }
+}
