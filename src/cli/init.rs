@@ -10,7 +10,9 @@ use super::{Outcome, eprint_text, print_text, stderr_color};
 
 /// Arguments of `pitfall init`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  pitfall init client.yaml\n  pitfall init > client.yaml\n  pitfall init client.yaml --force\n\nThe starter profile validates as written; replace its values with the client's.")]
+#[command(
+    after_help = "Examples:\n  pitfall init client.yaml\n  pitfall init > client.yaml\n  pitfall init client.yaml --force\n\nThe starter profile validates as written; replace its values with the client's."
+)]
 pub struct Args {
     /// Where to write the profile; stdout when omitted.
     #[arg(value_name = "FILE")]
@@ -41,7 +43,9 @@ pub fn run(args: &Args) -> Outcome {
         .and_then(|mut f| f.write_all(STARTER_PROFILE.as_bytes()));
     match result {
         Ok(()) => {
-            eprint_text(&format!("wrote {name}; check it with `pitfall validate {name}`\n"));
+            eprint_text(&format!(
+                "wrote {name}; check it with `pitfall validate {name}`\n"
+            ));
             Outcome::Ok
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -54,7 +58,10 @@ pub fn run(args: &Args) -> Outcome {
             Outcome::Invalid
         }
         Err(e) => {
-            eprint_text(&report::render(&ProfileError::io(&name, &e), stderr_color()));
+            eprint_text(&report::render(
+                &ProfileError::io(&name, &e),
+                stderr_color(),
+            ));
             Outcome::Invalid
         }
     }

@@ -83,5 +83,7 @@ pub fn eprint_text(text: &str) {
 pub fn print_text(text: &str) -> bool {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_ok()
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }

@@ -6,7 +6,9 @@ use super::{Outcome, print_text};
 
 /// Arguments of `pitfall schema`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  pitfall schema > profile.schema.json\n\nThen start a profile with the line\n  # yaml-language-server: $schema=profile.schema.json\nso editors with a YAML language server complete keys and flag mistakes.")]
+#[command(
+    after_help = "Examples:\n  pitfall schema > profile.schema.json\n\nThen start a profile with the line\n  # yaml-language-server: $schema=profile.schema.json\nso editors with a YAML language server complete keys and flag mistakes."
+)]
 pub struct Args {}
 
 /// Runs `pitfall schema`.

@@ -9,7 +9,9 @@ use super::{Outcome, eprint_text, print_text, stderr_color};
 
 /// Arguments of `pitfall validate`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  pitfall validate client.yaml\n  pitfall validate fixtures/*.yaml\n\nPrints `ok  FILE` for each valid profile and every error of every invalid one.\nExit codes: 0 all valid, 2 any invalid.")]
+#[command(
+    after_help = "Examples:\n  pitfall validate client.yaml\n  pitfall validate fixtures/*.yaml\n\nPrints `ok  FILE` for each valid profile and every error of every invalid one.\nExit codes: 0 all valid, 2 any invalid."
+)]
 pub struct Args {
     /// Profile files (YAML) to check.
     #[arg(required = true, value_name = "PROFILE")]
@@ -99,10 +101,7 @@ fn builtin_names() -> RuleSetNames {
         "promo_item_investment",
     ];
     RuleSetNames {
-        params: params
-            .into_iter()
-            .map(|(n, k)| (n.to_owned(), k))
-            .collect(),
+        params: params.into_iter().map(|(n, k)| (n.to_owned(), k)).collect(),
         rules: rules.into_iter().map(str::to_owned).collect(),
     }
 }

@@ -31,7 +31,9 @@ pub enum ProfileError {
     #[error("`{path}` is {size} bytes, over the {limit}-byte limit for a profile")]
     #[diagnostic(
         code(profile::too_large),
-        help("a profile is a few kilobytes of hand-written YAML; check that this is the right file")
+        help(
+            "a profile is a few kilobytes of hand-written YAML; check that this is the right file"
+        )
     )]
     TooLarge {
         /// The path as the user gave it.
@@ -69,8 +71,13 @@ pub enum ProfileError {
         #[source_code]
         src: SourceFile,
         /// Where the parser stopped.
-        #[label("here")]
+        #[label("{label}")]
         span: Span,
+        /// Label text.
+        label: String,
+        /// An unclosed bracket that likely caused it.
+        #[label("opened here")]
+        opened: Option<Span>,
         /// The parser's message.
         message: String,
         /// A hint for the likely cause.
@@ -133,7 +140,9 @@ pub enum ProfileError {
     #[error("a profile is one YAML document, and this file holds more")]
     #[diagnostic(
         code(profile::multiple_documents),
-        help("remove this `---` line and what follows, or move the second profile to its own file")
+        help(
+            "remove this `---` line and what follows, or move the second profile to its own file"
+        )
     )]
     MultipleDocuments {
         /// The file.
@@ -531,9 +540,7 @@ pub enum ProfileError {
     #[error("`{path}.months_live` is set on a `{status}` platform")]
     #[diagnostic(
         code(profile::months_live_not_live),
-        help(
-            "remove `months_live`, or set `status: live` if the platform is already selling"
-        )
+        help("remove `months_live`, or set `status: live` if the platform is already selling")
     )]
     MonthsLiveNotLive {
         /// The file.
@@ -552,7 +559,7 @@ pub enum ProfileError {
     },
 
     /// `capital: 0` with platforms listed.
-    #[error("`business.capital` is 0 but {platforms} platform(s) are listed")]
+    #[error("`business.capital` is 0 but {listed}")]
     #[diagnostic(
         code(profile::zero_capital),
         help(
@@ -566,8 +573,8 @@ pub enum ProfileError {
         /// The capital value.
         #[label("no capital")]
         span: Span,
-        /// How many platforms are listed.
-        platforms: usize,
+        /// "2 platforms are listed".
+        listed: String,
     },
 
     /// A date that is not `YYYY-MM-DD` or not on the calendar.
@@ -781,7 +788,11 @@ impl fmt::Display for ProfileErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
         let plural = if n == 1 { "" } else { "s" };
-        write!(f, "`{}` is not a valid profile: {n} error{plural}", self.file)
+        write!(
+            f,
+            "`{}` is not a valid profile: {n} error{plural}",
+            self.file
+        )
     }
 }
 
@@ -804,7 +815,12 @@ pub(crate) fn closest<'a>(
     let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::normalized_damerau_levenshtein(&lower, &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

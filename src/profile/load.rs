@@ -19,8 +19,8 @@ use crate::profile::model::{
     Date, Field, FieldValue, Origin, ParamSetting, Profile, Record, Waiver, Word,
 };
 use crate::profile::schema::{
-    Absent, BUSINESS, CURRENT_VERSION, DefaultValue, FieldKind, FieldSchema, PLATFORM,
-    PRODUCT, RecordSchema, TOP_LEVEL_KEYS, WAIVER,
+    Absent, BUSINESS, CURRENT_VERSION, DefaultValue, FieldKind, FieldSchema, PLATFORM, PRODUCT,
+    RecordSchema, TOP_LEVEL_KEYS, WAIVER,
 };
 use crate::profile::yaml::{self, Node, NodeKind};
 use crate::source::{SourceFile, Span};
@@ -156,8 +156,7 @@ fn money_help(text: &str) -> String {
     } else if text.ends_with('%') {
         "this is an amount of money, not a percent: write e.g. `399.00`".to_owned()
     } else {
-        "write a plain amount such as `399.00` or `1200000` (no exponent, no separators)"
-            .to_owned()
+        "write a plain amount such as `399.00` or `1200000` (no exponent, no separators)".to_owned()
     }
 }
 
@@ -217,10 +216,20 @@ impl Loader {
                 }),
             }
         }
-        let present = |k: &str| entries.iter().any(|(key, _)| key.scalar() == Some(k));
+        let meant: Vec<&str> = entries
+            .iter()
+            .filter_map(|(k, _)| k.scalar())
+            .filter(|k| !TOP_LEVEL_KEYS.contains(k))
+            .filter_map(|k| closest(k, TOP_LEVEL_KEYS.iter().copied()))
+            .collect();
+        let present =
+            |k: &str| meant.contains(&k) || entries.iter().any(|(key, _)| key.scalar() == Some(k));
         for (key, example) in [
             ("version", "`version: 1`"),
-            ("business", "`business:` with `name`, `kind`, `currency`, `capital` and `team`"),
+            (
+                "business",
+                "`business:` with `name`, `kind`, `currency`, `capital` and `team`",
+            ),
             ("products", "`products:` with at least one product"),
         ] {
             if !present(key) {
@@ -275,7 +284,11 @@ impl Loader {
         if matches!(&node.kind, NodeKind::Seq(items) if items.is_empty()) || node.is_null() {
             self.push(ProfileError::NoProducts {
                 src: self.src.clone(),
-                span: if node.span.is_empty() { key_span } else { node.span },
+                span: if node.span.is_empty() {
+                    key_span
+                } else {
+                    node.span
+                },
             });
             return None;
         }
@@ -292,7 +305,11 @@ impl Loader {
     ) -> Vec<Record> {
         let NodeKind::Seq(items) = &node.kind else {
             if node.is_null() {
-                self.empty_value(path, key_span, "write a list of `- ` items, or remove the key");
+                self.empty_value(
+                    path,
+                    key_span,
+                    "write a list of `- ` items, or remove the key",
+                );
             } else {
                 self.push(ProfileError::WrongKind {
                     src: self.src.clone(),
@@ -333,7 +350,11 @@ impl Loader {
     ) -> Option<Record> {
         let NodeKind::Map(entries) = &node.kind else {
             if node.is_null() {
-                self.empty_value(path, head, "write its keys indented below it, or remove the key");
+                self.empty_value(
+                    path,
+                    head,
+                    "write its keys indented below it, or remove the key",
+                );
             } else {
                 let keys: Vec<&str> = schema.field_names().take(3).collect();
                 self.push(ProfileError::WrongKind {
@@ -351,9 +372,13 @@ impl Loader {
             return None;
         };
         let mut record = Record::empty(schema, node.span);
+        // Fields an unknown key probably meant: the "did you mean" on the typo says
+        // all there is to say, so they are not also reported as missing.
+        let mut meant: Vec<&'static str> = Vec::new();
         for (key, value) in entries {
             let name = key.scalar().unwrap_or_default();
             let Some((slot, field)) = schema.field(name) else {
+                meant.extend(closest(name, schema.fields.iter().map(|f| f.name)));
                 let help = did_you_mean(
                     name,
                     &format!("the keys of `{}` are", path),
@@ -378,7 +403,9 @@ impl Loader {
             }
         }
         for (slot, field) in schema.fields.iter().enumerate() {
-            if entries.iter().any(|(k, _)| k.scalar() == Some(field.name)) {
+            if entries.iter().any(|(k, _)| k.scalar() == Some(field.name))
+                || meant.contains(&field.name)
+            {
                 continue;
             }
             match field.absent {
@@ -520,7 +547,11 @@ impl Loader {
                         example(kind)
                     )
                 };
-                let span = if node.span.is_empty() { key_span } else { node.span };
+                let span = if node.span.is_empty() {
+                    key_span
+                } else {
+                    node.span
+                };
                 self.empty_value(path, span, &help);
                 None
             }
@@ -661,8 +692,12 @@ impl Loader {
             _ => {
                 let lower = text.to_lowercase();
                 let help = match lower.as_str() {
-                    "yes" | "y" | "on" | "true" | "是" => "write `true`".to_owned(),
-                    "no" | "n" | "off" | "false" | "否" => "write `false`".to_owned(),
+                    "yes" | "y" | "on" | "true" | "是" => {
+                        "write `true`; yes/no answers are written `true` or `false`".to_owned()
+                    }
+                    "no" | "n" | "off" | "false" | "否" => {
+                        "write `false`; yes/no answers are written `true` or `false`".to_owned()
+                    }
                     _ => "write `true` or `false`".to_owned(),
                 };
                 self.wrong_kind(FieldKind::Bool, text, span, path, help);
@@ -708,7 +743,15 @@ impl Loader {
             if node.is_null() {
                 let key = path.rsplit('.').next().unwrap_or(path);
                 let help = format!("write e.g. `{key}: {}`, or remove the key", example(kind));
-                self.empty_value(path, if node.span.is_empty() { key_span } else { node.span }, &help);
+                self.empty_value(
+                    path,
+                    if node.span.is_empty() {
+                        key_span
+                    } else {
+                        node.span
+                    },
+                    &help,
+                );
             } else {
                 let help = match node.scalar() {
                     Some(text) => format!("write a list in brackets, e.g. `[{}]`", text.trim()),
@@ -750,8 +793,9 @@ impl Loader {
                     expected: "a mapping of parameter names to values".to_owned(),
                     span: node.span,
                     found: node.describe(),
-                    help: "write one `name: value` per line below `params:`, e.g. `margin_floor: 12%`"
-                        .to_owned(),
+                    help:
+                        "write one `name: value` per line below `params:`, e.g. `margin_floor: 12%`"
+                            .to_owned(),
                 });
             }
             return Vec::new();
@@ -778,12 +822,16 @@ impl Loader {
             origin: Origin::Written(span),
         }) = business.by_name("currency")
         {
-            let valid = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
+            // `RMB` looks like a code and is the commonest mistake: it is the currency's
+            // name; the ISO 4217 code is `CNY`.
+            let valid =
+                code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) && code != "RMB";
             if !valid {
                 let upper = code.to_uppercase();
                 let help = match upper.as_str() {
                     "RMB" | "YUAN" | "¥" | "￥" | "元" | "人民币" => {
-                        "the ISO 4217 code for the renminbi is `CNY`: write `currency: CNY`".to_owned()
+                        "the ISO 4217 code for the renminbi is `CNY`: write `currency: CNY`"
+                            .to_owned()
                     }
                     _ if upper.len() == 3 && upper.bytes().all(|b| b.is_ascii_uppercase()) => {
                         format!("write the code in capitals: `currency: {upper}`")
@@ -804,10 +852,15 @@ impl Loader {
         }) = business.by_name("capital")
         {
             if capital.0.is_zero() && platforms > 0 {
+                let listed = if platforms == 1 {
+                    "1 platform is listed".to_owned()
+                } else {
+                    format!("{platforms} platforms are listed")
+                };
                 self.push(ProfileError::ZeroCapital {
                     src: self.src.clone(),
                     span: *span,
-                    platforms,
+                    listed,
                 });
             }
         }
@@ -897,7 +950,10 @@ impl Loader {
                 row = vec![false; products.len()];
                 for (j, word) in sells.iter().enumerate() {
                     let lower = word.text.to_lowercase();
-                    match skus.iter().position(|s| s.as_deref() == Some(lower.as_str())) {
+                    match skus
+                        .iter()
+                        .position(|s| s.as_deref() == Some(lower.as_str()))
+                    {
                         Some(p) => row[p] = true,
                         None => {
                             let known: Vec<&str> =
@@ -1039,7 +1095,9 @@ mod tests {
 
     #[test]
     fn percent_fix_reads_fractions_as_shares() {
-        assert!(percent_fix("0.05", Decimal::new(5, 2)).starts_with("write `5%` instead of `0.05`"));
+        assert!(
+            percent_fix("0.05", Decimal::new(5, 2)).starts_with("write `5%` instead of `0.05`")
+        );
         assert!(percent_fix("5", Decimal::from(5)).starts_with("write `5%` instead of `5`"));
         assert!(percent_fix("0.125", Decimal::new(125, 3)).starts_with("write `12.5%`"));
     }

@@ -54,7 +54,9 @@ impl ParamKind {
                 .then(|| "write a plain number such as `1.5`".to_owned()),
             ParamKind::Money => match decimal {
                 Ok(d) if !d.is_sign_negative() || d.is_zero() => None,
-                Ok(_) => Some("amounts are never negative: write the amount without `-`".to_owned()),
+                Ok(_) => {
+                    Some("amounts are never negative: write the amount without `-`".to_owned())
+                }
                 Err(_) => Some("write a plain amount such as `200000`".to_owned()),
             },
             ParamKind::Count => match decimal {
@@ -113,7 +115,7 @@ pub fn check_against(profile: &Profile, names: &RuleSetNames) -> Vec<ProfileErro
         }
     }
     for (i, waiver) in profile.waivers.iter().enumerate() {
-        if !names.rules.iter().any(|r| *r == waiver.rule.text) {
+        if !names.rules.contains(&waiver.rule.text) {
             errors.push(ProfileError::UnknownRule {
                 src: src.clone(),
                 path: format!("waivers[{i}].rule"),

@@ -278,8 +278,7 @@ impl<'a> Builder<'a> {
                             }
                         }
                         Some(Frame::Map { start, entries, .. }) => {
-                            let span =
-                                collection_span(start, entries.last().map(|(_, v)| v), span);
+                            let span = collection_span(start, entries.last().map(|(_, v)| v), span);
                             let entries = self.without_duplicates(entries);
                             Node {
                                 kind: NodeKind::Map(entries),
@@ -382,10 +381,18 @@ impl<'a> Builder<'a> {
             return Err(self.alias(Span::new(start, end.max(start + 1))));
         }
         if let Some(tag) = tag {
+            // Show the tag as written (`!!float`), not as resolved by the parser.
+            let written = self
+                .source
+                .slice(span)
+                .split_whitespace()
+                .next()
+                .filter(|t| t.starts_with('!'))
+                .map_or_else(|| format!("{}{}", tag.handle, tag.suffix), str::to_owned);
             return Err(ProfileError::Tag {
                 src: self.source.clone(),
                 span,
-                tag: format!("{}{}", tag.handle, tag.suffix),
+                tag: written,
             });
         }
         Ok(())
@@ -417,7 +424,35 @@ impl<'a> Builder<'a> {
                 limit: MAX_DEPTH,
             };
         }
-        self.syntax_at(Span::point(at), err.info())
+        let info = err.info();
+        let text = self.source.text();
+        if info.contains("tab") {
+            // saphyr marks the start of the token it was scanning; the tab itself is
+            // what the consultant must find, often on the next line.
+            if let Some(tab) = text.get(at..).and_then(|rest| rest.find('\t')) {
+                let mut error = self.syntax_at(Span::point(at + tab), info);
+                if let ProfileError::YamlSyntax { label, .. } = &mut error {
+                    "tab".clone_into(label);
+                }
+                return error;
+            }
+        }
+        let mut error = self.syntax_at(Span::point(at), info);
+        if let Some(open) = unclosed_bracket(text.get(..at).unwrap_or("")) {
+            let (line, _) = self.source.line_col(open);
+            let (bracket, close) = if text.get(open..).is_some_and(|r| r.starts_with('[')) {
+                ("[", "]")
+            } else {
+                ("{", "}")
+            };
+            if let ProfileError::YamlSyntax { help, opened, .. } = &mut error {
+                *help = format!(
+                    "the `{bracket}` on line {line} is never closed: add `{close}` at the end of its list"
+                );
+                *opened = Some(Span::new(open, open + 1));
+            }
+        }
+        error
     }
 
     fn syntax_at(&self, span: Span, info: &str) -> ProfileError {
@@ -442,6 +477,8 @@ impl<'a> Builder<'a> {
         ProfileError::YamlSyntax {
             src: self.source.clone(),
             span,
+            label: "here".to_owned(),
+            opened: None,
             message: info.trim_end_matches('.').to_owned(),
             help: syntax_help(info, line),
         }
@@ -458,6 +495,35 @@ fn collection_span(start: Span, last: Option<&Node>, end: Span) -> Span {
         last.map_or(start.end, |n| n.span.end)
     };
     Span::new(start.start, stop.max(start.start))
+}
+
+/// The offset of the last `[` or `{` in `text` that is still open at its end, if any.
+///
+/// A rough scan (quotes and comments skipped) that only chooses a help line; when an
+/// unclosed bracket exists, the parser's own error position is usually lines later.
+fn unclosed_bracket(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = '\n';
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') if matches!(prev, ' ' | '[' | '{' | ',' | ':' | '\n') => {
+                quote = Some(c);
+            }
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => open.push(i),
+            (None, ']' | '}') => {
+                open.pop();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    open.last().copied()
 }
 
 /// A hint for the commonest hand-editing mistakes behind a parser message.
