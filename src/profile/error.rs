@@ -212,12 +212,14 @@ pub enum ProfileError {
         src: SourceFile,
         /// The key.
         key: String,
-        /// Its first use.
-        #[label("first here")]
-        first: Span,
+        // `second` comes first: the first label decides where the error sorts, and the
+        // repeat is the mistake.
         /// Its second use.
         #[label("again here")]
         second: Span,
+        /// Its first use.
+        #[label("first here")]
+        first: Span,
     },
 
     /// A key the schema does not have.
@@ -445,12 +447,12 @@ pub enum ProfileError {
         sku: String,
         /// The second product's path.
         path: String,
+        /// Second product's SKU (first field: errors sort by their first label).
+        #[label("used again here")]
+        second: Span,
         /// First product's SKU.
         #[label("first used here")]
         first: Span,
-        /// Second product's SKU.
-        #[label("used again here")]
-        second: Span,
     },
 
     /// Two platforms with the same name (ignoring case).
@@ -469,12 +471,12 @@ pub enum ProfileError {
         name: String,
         /// The second platform's path.
         path: String,
+        /// Second platform's name (first field: errors sort by their first label).
+        #[label("listed again here")]
+        second: Span,
         /// First platform's name.
         #[label("first listed here")]
         first: Span,
-        /// Second platform's name.
-        #[label("listed again here")]
-        second: Span,
     },
 
     /// A `sells` entry naming no product.
@@ -786,6 +788,9 @@ impl ProfileErrors {
 
 impl fmt::Display for ProfileErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [ProfileError::Io { .. }] = self.errors.as_slice() {
+            return write!(f, "`{}` could not be checked", self.file);
+        }
         let n = self.errors.len();
         let plural = if n == 1 { "" } else { "s" };
         write!(
