@@ -22,3 +22,55 @@ fn invalid_profiles() {
         insta::assert_snapshot!(render_plain(&errors));
     });
 }
+
+/// Each kind of input error a consultant can make in a file has a fixture here; the
+/// hostile-input kinds (size, depth, I/O) are in `tests/profiles.rs` instead.
+#[test]
+fn every_input_error_kind_has_a_fixture() {
+    let mut seen = std::collections::BTreeSet::new();
+    for file in common::yaml_files("fixtures/invalid") {
+        if let Err(errors) = common::validate(&file) {
+            seen.extend(errors.codes());
+        }
+    }
+    for code in [
+        "alias",
+        "bad_currency",
+        "bad_date",
+        "duplicate_key",
+        "duplicate_platform",
+        "duplicate_sku",
+        "empty",
+        "empty_value",
+        "missing_key",
+        "monthly_missing",
+        "months_live_not_live",
+        "multiple_documents",
+        "negative_count",
+        "negative_money",
+        "no_products",
+        "not_a_mapping",
+        "not_utf8",
+        "not_whole",
+        "param_kind",
+        "percent_out_of_range",
+        "percent_without_sign",
+        "tag",
+        "unknown_entity",
+        "unknown_key",
+        "unknown_param",
+        "unknown_rule",
+        "unknown_sku",
+        "unknown_word",
+        "unsupported_version",
+        "waiver_without_reason",
+        "wrong_kind",
+        "yaml_syntax",
+        "zero_capital",
+    ] {
+        assert!(
+            seen.contains(&format!("profile::{code}")),
+            "no fixture for profile::{code}"
+        );
+    }
+}

@@ -23,7 +23,6 @@ const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 pub fn json_schema() -> Value {
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://pitfall.invalid/profile-v1.schema.json",
         "title": "pitfall business profile",
         "description": "One client business: what it sells, on which platforms, with what money and people.",
         "type": "object",
