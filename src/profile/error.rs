@@ -27,7 +27,7 @@ pub enum ProfileError {
         help: String,
     },
 
-    /// The file is over [`crate::profile::yaml::MAX_BYTES`].
+    /// The file is over [`crate::profile::MAX_BYTES`].
     #[error("`{path}` is {size} bytes, over the {limit}-byte limit for a profile")]
     #[diagnostic(
         code(profile::too_large),
@@ -119,7 +119,7 @@ pub enum ProfileError {
         tag: String,
     },
 
-    /// Nesting beyond [`crate::profile::yaml::MAX_DEPTH`].
+    /// Nesting beyond [`crate::profile::MAX_DEPTH`].
     #[error("the YAML nests deeper than {limit} levels")]
     #[diagnostic(
         code(profile::too_deep),
@@ -715,7 +715,7 @@ impl ProfileError {
         ProfileError::TooLarge {
             path: path.to_owned(),
             size,
-            limit: crate::profile::yaml::MAX_BYTES,
+            limit: crate::profile::MAX_BYTES,
         }
     }
 
