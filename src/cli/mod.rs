@@ -1,0 +1,89 @@
+//! The command line: one file per subcommand, one enum variant each.
+//!
+//! Adding a command: write `src/cli/<name>.rs` with an `Args` struct (clap derive, an
+//! example in `after_help`) and a `run(args) -> Outcome`, then add a variant below and
+//! a line in [`run`].
+
+use std::io::IsTerminal;
+
+use clap::{Parser, Subcommand};
+
+mod init;
+mod schema;
+mod validate;
+
+/// How a command ended, which decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was fine: exit 0.
+    Ok,
+    /// An audit found something to act on: exit 1 (reserved for `audit` and `check`).
+    #[allow(dead_code)]
+    Findings,
+    /// Some input was invalid (a profile, a rule file, a path): exit 2.
+    Invalid,
+}
+
+impl From<Outcome> for std::process::ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Ok => std::process::ExitCode::SUCCESS,
+            Outcome::Findings => std::process::ExitCode::from(1),
+            Outcome::Invalid => std::process::ExitCode::from(2),
+        }
+    }
+}
+
+/// Audit e-commerce business profiles against operating heuristics.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pitfall",
+    version,
+    about,
+    after_help = "Examples:\n  pitfall init client.yaml\n  pitfall validate fixtures/*.yaml\n  pitfall schema > profile.schema.json\n\nExit codes: 0 ok, 1 the audit found something, 2 invalid input."
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that profiles load: keys, kinds, required values, cross-references.
+    Validate(validate::Args),
+    /// Write a commented starter profile that validates.
+    Init(init::Args),
+    /// Print the JSON Schema of a profile, for editor completion.
+    Schema(schema::Args),
+}
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Schema(args) => schema::run(&args),
+    }
+}
+
+/// Whether diagnostics on stderr get colour.
+pub fn stderr_color() -> bool {
+    pitfall::report::color_enabled(std::io::stderr().is_terminal())
+}
+
+/// Writes to stderr, ignoring a closed pipe: there is nobody left to tell.
+pub fn eprint_text(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Writes to stdout; `false` when stdout is closed (e.g. piped into `head`).
+pub fn print_text(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
+}
