@@ -5,6 +5,10 @@ fn main() {
     let src = pitfall::source::SourceFile::new(path, text);
     match pitfall::syntax::parse_file(&src) {
         Ok(f) => println!("{:#?}", f),
-        Err(es) => for e in es { eprintln!("{}", pitfall::report::render_plain(&e)); }
+        Err(es) => {
+            for e in es {
+                eprintln!("{}", pitfall::report::render_plain(&e));
+            }
+        }
     }
 }

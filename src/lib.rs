@@ -4,9 +4,14 @@
 //! `profile` (YAML → [`profile::Profile`]), `syntax` (rule text → AST), `check`
 //! (AST → typed rule set), `eval` (rule set × profile → outcomes), `render`.
 
+pub mod advice;
+pub mod check;
+pub mod eval;
+pub mod explain;
 pub mod money;
 pub mod profile;
-pub mod check;
+pub mod render;
 pub mod report;
-pub mod syntax;
+pub mod ruleset;
 pub mod source;
+pub mod syntax;

@@ -267,7 +267,11 @@ impl Checker {
                     _ => None,
                 })
                 .collect();
-            return mk(ExprKind::Lit(Lit::List(lits)), Type::List(Box::new(elem)), span);
+            return mk(
+                ExprKind::Lit(Lit::List(lits)),
+                Type::List(Box::new(elem)),
+                span,
+            );
         }
         mk(ExprKind::List(out), Type::List(Box::new(elem)), span)
     }
@@ -303,11 +307,19 @@ impl Checker {
         match name {
             "products" => {
                 scope.reads_data = true;
-                return mk(ExprKind::Products, Type::List(Box::new(Type::Product)), span);
+                return mk(
+                    ExprKind::Products,
+                    Type::List(Box::new(Type::Product)),
+                    span,
+                );
             }
             "platforms" => {
                 scope.reads_data = true;
-                return mk(ExprKind::Platforms, Type::List(Box::new(Type::Platform)), span);
+                return mk(
+                    ExprKind::Platforms,
+                    Type::List(Box::new(Type::Platform)),
+                    span,
+                );
             }
             "business" => {
                 scope.reads_data = true;
@@ -352,9 +364,10 @@ impl Checker {
                         format!("`{name}` is not one of the words this value can take"),
                         "unknown word",
                     )
-                    .help(did_you_mean(name, words.iter().copied()).unwrap_or_else(|| {
-                        format!("the words are: {}", words.join(", "))
-                    }))
+                    .help(
+                        did_you_mean(name, words.iter().copied())
+                            .unwrap_or_else(|| format!("the words are: {}", words.join(", "))),
+                    )
                 } else {
                     let candidates: Vec<String> = scope
                         .names()
@@ -440,13 +453,15 @@ impl Checker {
                     format!("unknown field `{}` on {}", field.kind, record.name),
                     "no such field",
                 )
-                .help(did_you_mean(&field.kind, record.field_names()).unwrap_or_else(|| {
-                    format!(
-                        "{} has: {}",
-                        record.name,
-                        record.field_names().collect::<Vec<_>>().join(", ")
-                    )
-                }));
+                .help(
+                    did_you_mean(&field.kind, record.field_names()).unwrap_or_else(|| {
+                        format!(
+                            "{} has: {}",
+                            record.name,
+                            record.field_names().collect::<Vec<_>>().join(", ")
+                        )
+                    }),
+                );
                 self.error(err);
                 error_expr(span)
             }
@@ -493,7 +508,10 @@ impl Checker {
             return error_expr(span);
         };
         self.expect_type(&k, &Type::Text, scope.file, "a table key");
-        let ty = self.tables.get(id).map_or(Type::Error, |t| t.value_ty.clone());
+        let ty = self
+            .tables
+            .get(id)
+            .map_or(Type::Error, |t| t.value_ty.clone());
         mk(ExprKind::Index(id, Box::new(k)), ty, span)
     }
 
@@ -524,7 +542,11 @@ impl Checker {
                     self.error(err);
                 }
                 // Negating a count may go below zero: it is a number.
-                let ty = if x.ty == Type::Count { Type::Number } else { x.ty.clone() };
+                let ty = if x.ty == Type::Count {
+                    Type::Number
+                } else {
+                    x.ty.clone()
+                };
                 mk(ExprKind::Neg(Box::new(x)), ty, span)
             }
         }
@@ -556,7 +578,8 @@ impl Checker {
             BinOp::In => {
                 // Whichever side is known gives the other its meaning: `status in
                 // [live, exiting]` types the left first, `gmv in targets` the right.
-                let word_first = matches!(&lhs.kind, ast::Expr::Name(n) if !self.resolves(n, scope));
+                let word_first =
+                    matches!(&lhs.kind, ast::Expr::Name(n) if !self.resolves(n, scope));
                 let (x, list) = if word_first {
                     let list = self.expr(rhs, scope, files, None);
                     let elem = match &list.ty {
@@ -622,7 +645,8 @@ impl Checker {
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 // `live == status`: a bare word on the left is typed after the right
                 // side, whose enum gives the word its meaning.
-                let word_first = matches!(&lhs.kind, ast::Expr::Name(n) if !self.resolves(n, scope));
+                let word_first =
+                    matches!(&lhs.kind, ast::Expr::Name(n) if !self.resolves(n, scope));
                 let (mut a, mut b) = if word_first {
                     let b = self.expr(rhs, scope, files, None);
                     let a = self.expr(lhs, scope, files, Some(&b.ty));
@@ -644,7 +668,11 @@ impl Checker {
                 if !types::comparable(op.kind, &a.ty, &b.ty) {
                     self.unit_error(op, &a, &b, scope, "compare");
                 }
-                mk(ExprKind::Compare(cmp, Box::new(a), Box::new(b)), Type::Bool, span)
+                mk(
+                    ExprKind::Compare(cmp, Box::new(a), Box::new(b)),
+                    Type::Bool,
+                    span,
+                )
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let mut a = self.expr(lhs, scope, files, None);
@@ -876,7 +904,10 @@ impl Checker {
                         CheckCode::TypeMismatch,
                         &self.src_of(scope),
                         b.span,
-                        format!("`{name}` needs money, a percent or a number, found {}", b.ty),
+                        format!(
+                            "`{name}` needs money, a percent or a number, found {}",
+                            b.ty
+                        ),
                         format!("this is {}", b.ty),
                     );
                     self.error(err);
@@ -930,17 +961,30 @@ impl Checker {
         else {
             let agg = matches!(name.kind.as_str(), "any" | "all" | "avg" | "list");
             let help = if agg {
-                format!("`{0}` ranges over a collection: `{0}(x.field for x in xs)`", name.kind)
+                format!(
+                    "`{0}` ranges over a collection: `{0}(x.field for x in xs)`",
+                    name.kind
+                )
             } else {
-                did_you_mean(&name.kind, Builtin::ALL.iter().map(|(n, _)| *n)).unwrap_or_else(|| {
-                    format!(
-                        "the functions are: {}",
-                        Builtin::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                    )
-                })
+                did_you_mean(&name.kind, Builtin::ALL.iter().map(|(n, _)| *n)).unwrap_or_else(
+                    || {
+                        format!(
+                            "the functions are: {}",
+                            Builtin::ALL
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                )
             };
             let err = CheckError::new(
-                if agg { CheckCode::WrongArguments } else { CheckCode::UnknownFunction },
+                if agg {
+                    CheckCode::WrongArguments
+                } else {
+                    CheckCode::UnknownFunction
+                },
                 &self.src_of(scope),
                 name.span,
                 format!("unknown function `{}`", name.kind),
@@ -950,7 +994,10 @@ impl Checker {
             self.error(err);
             return error_expr(span);
         };
-        let mut xs: Vec<Expr> = args.iter().map(|a| self.expr(a, scope, files, None)).collect();
+        let mut xs: Vec<Expr> = args
+            .iter()
+            .map(|a| self.expr(a, scope, files, None))
+            .collect();
         let fname = builtin.as_str();
         let arity = |want: &str| {
             CheckError::new(
@@ -1000,7 +1047,9 @@ impl Checker {
                             format!("`sum` adds up a record or a list of numbers, not {other}"),
                             "here",
                         )
-                        .help("to add up values over a collection write `sum(x.field for x in xs)`");
+                        .help(
+                            "to add up values over a collection write `sum(x.field for x in xs)`",
+                        );
                         self.error(err);
                         Type::Error
                     }
@@ -1080,7 +1129,10 @@ impl Checker {
                             CheckCode::WrongArguments,
                             &self.src_of(scope),
                             span,
-                            format!("`{fname}` takes two lists of the same kind, given {} and {}", a.ty, b.ty),
+                            format!(
+                                "`{fname}` takes two lists of the same kind, given {} and {}",
+                                a.ty, b.ty
+                            ),
                             "here",
                         );
                         self.error(err);

@@ -9,7 +9,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use super::{CheckCode, CheckError, Checker, Global, Owner};
 
 /// Facts read by `owner`, directly or through the global lets it reads.
-fn facts_read(checker: &Checker, owner: Owner, memo: &mut HashMap<Owner, BTreeSet<usize>>) -> BTreeSet<usize> {
+fn facts_read(
+    checker: &Checker,
+    owner: Owner,
+    memo: &mut HashMap<Owner, BTreeSet<usize>>,
+) -> BTreeSet<usize> {
     if let Some(done) = memo.get(&owner) {
         return done.clone();
     }
@@ -116,7 +120,13 @@ fn report_cycles(
         reported.extend(cycle.iter().copied());
         let names: Vec<String> = cycle
             .iter()
-            .map(|r| checker.rules.get(*r).and_then(|x| x.as_ref()).map_or("?".into(), |x| x.id.clone()))
+            .map(|r| {
+                checker
+                    .rules
+                    .get(*r)
+                    .and_then(|x| x.as_ref())
+                    .map_or("?".into(), |x| x.id.clone())
+            })
             .collect();
         let mut steps = Vec::new();
         for (i, r) in cycle.iter().enumerate() {
@@ -131,7 +141,11 @@ fn report_cycles(
                 names[(i + 1) % cycle.len()]
             ));
         }
-        let Some(first) = cycle.first().and_then(|r| checker.rules.get(*r)).and_then(|x| x.as_ref()) else {
+        let Some(first) = cycle
+            .first()
+            .and_then(|r| checker.rules.get(*r))
+            .and_then(|x| x.as_ref())
+        else {
             continue;
         };
         let loc = first.loc;

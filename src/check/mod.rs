@@ -79,18 +79,20 @@ pub fn check_dir(dir: &Path) -> Result<Checked, RuleSetProblem> {
                 Ok(text) => sources.push(SourceFile::new(path.display().to_string(), text)),
                 Err(e) => {
                     let src = SourceFile::new(path.display().to_string(), "");
-                    return Err(RuleSetProblem::Check(vec![CheckError::new(
-                        CheckCode::Io,
-                        &src,
-                        Span::point(0),
-                        format!(
-                            "rule file `{}` is not UTF-8 (invalid byte at offset {})",
-                            path.display(),
-                            e.utf8_error().valid_up_to()
-                        ),
-                        "here",
-                    )
-                    .help("save the file as UTF-8")]));
+                    return Err(RuleSetProblem::Check(vec![
+                        CheckError::new(
+                            CheckCode::Io,
+                            &src,
+                            Span::point(0),
+                            format!(
+                                "rule file `{}` is not UTF-8 (invalid byte at offset {})",
+                                path.display(),
+                                e.utf8_error().valid_up_to()
+                            ),
+                            "here",
+                        )
+                        .help("save the file as UTF-8"),
+                    ]));
                 }
             },
             Err(e) => {
@@ -279,7 +281,10 @@ impl Checker {
                     }
                     ast::Item::Rule(r) => {
                         let id = &r.kind.id;
-                        let loc = Loc { file, span: id.span };
+                        let loc = Loc {
+                            file,
+                            span: id.span,
+                        };
                         if let Some(prev) = self.rule_ids.get(&id.kind).copied() {
                             let e = self.duplicate("rule", id, file, prev);
                             self.error(e);
@@ -309,7 +314,10 @@ impl Checker {
                 CheckCode::Duplicate,
                 self.src(file),
                 name.span,
-                format!("`{}` is the profile's own name and cannot be declared", name.kind),
+                format!(
+                    "`{}` is the profile's own name and cannot be declared",
+                    name.kind
+                ),
                 "already means the profile's data",
             )
             .help("choose another name");
@@ -391,7 +399,9 @@ impl Checker {
                         format!("table keys must be text, not {key_ty}"),
                         "key type",
                     )
-                    .help("tables look up platform names, categories and other words: write `text`");
+                    .help(
+                        "tables look up platform names, categories and other words: write `text`",
+                    );
                     self.error(e);
                 }
                 let value_ty = self.type_expr(&t.kind.value_ty, file, true);
@@ -442,7 +452,12 @@ impl Checker {
 
     /// The type of global let `id`, checking it on first use. A let met again while
     /// its own value is being checked is a cycle.
-    fn let_type(&mut self, id: LetId, files: &[ast::File], used_at: Option<(FileId, Span)>) -> Type {
+    fn let_type(
+        &mut self,
+        id: LetId,
+        files: &[ast::File],
+        used_at: Option<(FileId, Span)>,
+    ) -> Type {
         let state = self.lets.get(id).map(|l| l.state.clone());
         match state {
             Some(LetState::Done(t)) => t,
@@ -546,7 +561,11 @@ impl Checker {
                 if d.fract().is_zero() {
                     Some(Lit::Num(d))
                 } else {
-                    bad(self, "a fraction", Some("a count is a whole number".to_owned()))
+                    bad(
+                        self,
+                        "a fraction",
+                        Some("a count is a whole number".to_owned()),
+                    )
                 }
             }
             (E::Number(n), Type::Percent) => {
@@ -584,7 +603,8 @@ impl Checker {
             (E::Text(_), _) => bad(
                 self,
                 "text",
-                matches!(want, Type::List(_)).then(|| "write a list as `[\"a\", \"b\"]`".to_owned()),
+                matches!(want, Type::List(_))
+                    .then(|| "write a list as `[\"a\", \"b\"]`".to_owned()),
             ),
             (E::Bool(_), _) => bad(self, "`true` or `false`", None),
             (E::List(_), _) => bad(self, "a list", None),
@@ -692,7 +712,10 @@ impl Checker {
     fn lints(&mut self) {
         for (id, p) in self.params.iter().enumerate() {
             if !self.used.contains(&Global::Param(id)) {
-                let span = self.globals.get(&p.name).map_or(p.loc.span, |(_, l)| l.span);
+                let span = self
+                    .globals
+                    .get(&p.name)
+                    .map_or(p.loc.span, |(_, l)| l.span);
                 self.errors.push(
                     CheckError::new(
                         CheckCode::UnusedParam,
@@ -701,13 +724,18 @@ impl Checker {
                         format!("param `{}` is never read", p.name),
                         "declared here",
                     )
-                    .help("remove it, or use it in a rule; profiles may still set it, to no effect"),
+                    .help(
+                        "remove it, or use it in a rule; profiles may still set it, to no effect",
+                    ),
                 );
             }
         }
         for (id, l) in self.lets.iter().enumerate() {
             if !self.used.contains(&Global::Let(id)) {
-                let span = self.globals.get(&l.name).map_or(l.loc.span, |(_, loc)| loc.span);
+                let span = self
+                    .globals
+                    .get(&l.name)
+                    .map_or(l.loc.span, |(_, loc)| loc.span);
                 self.errors.push(
                     CheckError::new(
                         CheckCode::UnusedLet,

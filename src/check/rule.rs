@@ -10,8 +10,14 @@ use crate::syntax::ast::{self, Clause};
 
 /// Clauses a rule must have, with what each is for (shown in the help line).
 const REQUIRED: &[(&str, &str)] = &[
-    ("title", "a one-line title, e.g. `title \"Net margin per order is under the floor\"`"),
-    ("area", "the area of advice: platform_entry, profit, resources or operations"),
+    (
+        "title",
+        "a one-line title, e.g. `title \"Net margin per order is under the floor\"`",
+    ),
+    (
+        "area",
+        "the area of advice: platform_entry, profit, resources or operations",
+    ),
     ("severity", "info, warning or error"),
     ("source", "the heuristic it comes from, e.g. `source H6`"),
     ("when", "the condition under which the rule fires"),
@@ -41,7 +47,10 @@ fn clause_name(c: &Clause) -> &'static str {
 
 /// Clauses that may appear at most once.
 fn is_single(name: &str) -> bool {
-    !matches!(name, "escalate" | "let" | "action" | "conclude" | "suppress")
+    !matches!(
+        name,
+        "escalate" | "let" | "action" | "conclude" | "suppress"
+    )
 }
 
 impl Checker {
@@ -71,7 +80,9 @@ impl Checker {
                     "second one",
                 )
                 .also(*first, "first one")
-                .help(format!("a rule has one `{name}`; remove or merge one of them"));
+                .help(format!(
+                    "a rule has one `{name}`; remove or merge one of them"
+                ));
                 self.error(e);
             }
             seen.push((name, c.span));
@@ -83,7 +94,10 @@ impl Checker {
         let mut complete = missing.is_empty();
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|(n, _)| format!("`{n}`")).collect();
-            let help: Vec<String> = missing.iter().map(|(n, what)| format!("`{n}`: {what}")).collect();
+            let help: Vec<String> = missing
+                .iter()
+                .map(|(n, what)| format!("`{n}`: {what}"))
+                .collect();
             let e = CheckError::new(
                 CheckCode::MissingClause,
                 &src,
@@ -118,9 +132,10 @@ impl Checker {
                             format!("unknown area `{}`", a.kind),
                             "not an area",
                         )
-                        .help(did_you_mean(&a.kind, AREAS.iter().copied()).unwrap_or_else(|| {
-                            format!("the areas are: {}", AREAS.join(", "))
-                        }));
+                        .help(
+                            did_you_mean(&a.kind, AREAS.iter().copied())
+                                .unwrap_or_else(|| format!("the areas are: {}", AREAS.join(", "))),
+                        );
                         self.error(e);
                     }
                 },
@@ -161,7 +176,9 @@ impl Checker {
                             format!("rule `{}` suppresses itself", id.kind),
                             "this rule",
                         )
-                        .help("`suppress` names another rule whose narrower advice this one replaces");
+                        .help(
+                            "`suppress` names another rule whose narrower advice this one replaces",
+                        );
                         self.error(e);
                     } else if self.rule_ids.contains_key(&other.kind) {
                         suppresses.push(other.kind.clone());
@@ -192,7 +209,10 @@ impl Checker {
             } = &c.kind
             {
                 for b in bs {
-                    if let Some(prev) = bindings.iter().find(|x: &&ir::BindingDecl| x.name == b.kind.var.kind) {
+                    if let Some(prev) = bindings
+                        .iter()
+                        .find(|x: &&ir::BindingDecl| x.name == b.kind.var.kind)
+                    {
                         let e = CheckError::new(
                             CheckCode::Duplicate,
                             &src,
@@ -203,7 +223,8 @@ impl Checker {
                         .help("give each binding its own name");
                         self.error(e);
                     }
-                    let (source, ty, slot) = self.source(&b.kind.var, &b.kind.source, &mut scope, files);
+                    let (source, ty, slot) =
+                        self.source(&b.kind.var, &b.kind.source, &mut scope, files);
                     bindings.push(ir::BindingDecl {
                         name: b.kind.var.kind.clone(),
                         slot,
@@ -408,6 +429,10 @@ fn join_and(items: &[String]) -> String {
 /// `H6`, `H19`, `AB12`: capital letters then digits.
 fn is_heuristic_id(s: &str) -> bool {
     let letters = s.chars().take_while(char::is_ascii_uppercase).count();
-    let digits = s.chars().skip(letters).take_while(char::is_ascii_digit).count();
+    let digits = s
+        .chars()
+        .skip(letters)
+        .take_while(char::is_ascii_digit)
+        .count();
     letters > 0 && digits > 0 && letters + digits == s.chars().count()
 }

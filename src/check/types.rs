@@ -43,7 +43,10 @@ pub enum Type {
 impl Type {
     /// Money, percent, number or count.
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Money | Type::Percent | Type::Number | Type::Count)
+        matches!(
+            self,
+            Type::Money | Type::Percent | Type::Number | Type::Count
+        )
     }
 
     /// Number or count: unitless.
@@ -148,7 +151,11 @@ pub fn arith(op: BinOp, lhs: &Type, rhs: &Type) -> Option<(Arith, Type)> {
 }
 
 fn arith_add_sub(op: BinOp) -> Arith {
-    if op == BinOp::Add { Arith::Add } else { Arith::Sub }
+    if op == BinOp::Add {
+        Arith::Add
+    } else {
+        Arith::Sub
+    }
 }
 
 /// Whether two types can be compared with `<`, `==`, ...
@@ -159,9 +166,9 @@ pub fn comparable(op: BinOp, lhs: &Type, rhs: &Type) -> bool {
         (a, b) if a.is_unitless() && b.is_unitless() => true,
         (Type::Money, Type::Money) | (Type::Percent, Type::Percent) => true,
         (Type::Text | Type::Enum(_), Type::Text | Type::Enum(_)) => true,
-        (Type::Bool, Type::Bool) | (Type::Product, Type::Product) | (Type::Platform, Type::Platform) => {
-            !ordered
-        }
+        (Type::Bool, Type::Bool)
+        | (Type::Product, Type::Product)
+        | (Type::Platform, Type::Platform) => !ordered,
         _ => false,
     }
 }
@@ -174,8 +181,14 @@ mod tests {
     fn the_unit_algebra_of_the_language_spec() {
         use Type::*;
         assert_eq!(arith(BinOp::Add, &Money, &Money).map(|r| r.1), Some(Money));
-        assert_eq!(arith(BinOp::Mul, &Money, &Percent).map(|r| r.1), Some(Money));
-        assert_eq!(arith(BinOp::Div, &Money, &Money).map(|r| r.1), Some(Percent));
+        assert_eq!(
+            arith(BinOp::Mul, &Money, &Percent).map(|r| r.1),
+            Some(Money)
+        );
+        assert_eq!(
+            arith(BinOp::Div, &Money, &Money).map(|r| r.1),
+            Some(Percent)
+        );
         assert_eq!(arith(BinOp::Div, &Money, &Count).map(|r| r.1), Some(Money));
         assert_eq!(arith(BinOp::Add, &Money, &Percent), None);
         assert!(!comparable(BinOp::Lt, &Money, &Percent));

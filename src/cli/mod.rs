@@ -8,17 +8,19 @@ use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
+mod check;
 mod init;
 mod schema;
 mod validate;
+mod why_not;
 
 /// How a command ended, which decides the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Everything was fine: exit 0.
     Ok,
-    /// An audit found something to act on: exit 1 (reserved for `audit` and `check`).
-    #[allow(dead_code)]
+    /// An audit found something to act on: exit 1.
     Findings,
     /// Some input was invalid (a profile, a rule file, a path): exit 2.
     Invalid,
@@ -57,6 +59,12 @@ pub enum Command {
     Init(init::Args),
     /// Print the JSON Schema of a profile, for editor completion.
     Schema(schema::Args),
+    /// Check a rule set like a compiler: syntax, names, fields, units, cycles, lints.
+    Check(check::Args),
+    /// Audit profiles against the rule set and report explained advice.
+    Audit(audit::Args),
+    /// Explain, binding by binding, why a rule fired or did not.
+    WhyNot(why_not::Args),
 }
 
 /// Runs the chosen command.
@@ -65,6 +73,9 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Validate(args) => validate::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::WhyNot(args) => why_not::run(&args),
     }
 }
 
@@ -86,4 +97,36 @@ pub fn print_text(text: &str) -> bool {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .is_ok()
+}
+
+/// Loads the rule set (`--rules DIR` or the built-in one); on a problem, prints every
+/// diagnostic to stderr and returns the exit outcome.
+pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loaded, Outcome> {
+    use pitfall::check::RuleSetProblem;
+    let color = stderr_color();
+    match pitfall::ruleset::load(dir) {
+        Ok(loaded) => Ok(loaded),
+        Err(RuleSetProblem::Syntax(errors)) => {
+            for e in &errors {
+                eprint_text(&pitfall::report::render(e, color));
+            }
+            eprint_text(&format!(
+                "rule set has {} syntax error{}\n",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ));
+            Err(Outcome::Invalid)
+        }
+        Err(RuleSetProblem::Check(diags)) => {
+            for d in &diags {
+                eprint_text(&pitfall::report::render(d, color));
+            }
+            let errors = diags.iter().filter(|d| !d.code.is_warning()).count();
+            eprint_text(&format!(
+                "rule set has {errors} error{}\n",
+                if errors == 1 { "" } else { "s" }
+            ));
+            Err(Outcome::Invalid)
+        }
+    }
 }

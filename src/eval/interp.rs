@@ -105,7 +105,7 @@ pub struct Ctx<'a> {
     /// The profile.
     pub profile: &'a Profile,
     /// Params in force, by param id.
-    pub params: &'a [Value<'a>],
+    pub params: Vec<Value<'a>>,
     /// Global lets, computed on first read.
     pub lets: Vec<Option<Eval<'a>>>,
     /// Facts, set when their rule has run.
@@ -114,7 +114,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context with empty caches.
-    pub fn new(rules: &'a RuleSet, profile: &'a Profile, params: &'a [Value<'a>]) -> Self {
+    pub fn new(rules: &'a RuleSet, profile: &'a Profile, params: Vec<Value<'a>>) -> Self {
         Ctx {
             rules,
             profile,
@@ -138,7 +138,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates `e` in `frame`.
-    pub fn eval<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Eval<'a> {
+    pub fn eval<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Eval<'a> {
         let v = self.eval_inner(e, frame, t);
         if T::ON {
             t.record(e, &v);
@@ -160,14 +165,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn num<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Result<Decimal, Unknown> {
+    fn num<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<Decimal, Unknown> {
         match self.eval(e, frame, t)? {
             Value::Num(d) => Ok(d),
             _ => Ok(Decimal::ZERO),
         }
     }
 
-    fn list<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Result<List<'a>, Unknown> {
+    fn list<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<List<'a>, Unknown> {
         match self.eval(e, frame, t)? {
             Value::List(l) => Ok(l),
             _ => Ok(List::Built(Rc::new(Vec::new()))),
@@ -191,7 +206,12 @@ impl<'a> Ctx<'a> {
         v
     }
 
-    fn eval_inner<T: Tracer<'a>>(&mut self, e: &'a Expr, frame: &mut Frame<'a>, t: &mut T) -> Eval<'a> {
+    fn eval_inner<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Eval<'a> {
         match &e.kind {
             ExprKind::Lit(l) => Ok(lit_value(l)),
             ExprKind::Param(id) => Ok(self.params.get(*id).cloned().unwrap_or(Value::Bool(false))),
@@ -204,8 +224,12 @@ impl<'a> Ctx<'a> {
                 _ => Ok(Value::Bool(false)),
             },
             ExprKind::Business => Ok(Value::Record(&self.profile.business, EntityRef::Business)),
-            ExprKind::Products => Ok(Value::List(List::Products(self.profile.products.len() as u32))),
-            ExprKind::Platforms => Ok(Value::List(List::Platforms(self.profile.platforms.len() as u32))),
+            ExprKind::Products => Ok(Value::List(List::Products(
+                self.profile.products.len() as u32
+            ))),
+            ExprKind::Platforms => Ok(Value::List(List::Platforms(
+                self.profile.platforms.len() as u32
+            ))),
             ExprKind::Field { base, slot, .. } => {
                 let b = self.eval(base, frame, t)?;
                 self.field(b, *slot)
@@ -427,7 +451,9 @@ impl<'a> Ctx<'a> {
                     usize::try_from(n.trunc().mantissa()).unwrap_or(0)
                 };
                 keyed.truncate(take);
-                Ok(List::Built(Rc::new(keyed.into_iter().map(|(_, _, v)| v).collect())))
+                Ok(List::Built(Rc::new(
+                    keyed.into_iter().map(|(_, _, v)| v).collect(),
+                )))
             }
         }
     }
@@ -485,11 +511,7 @@ impl<'a> Ctx<'a> {
                 }
                 (AggKind::Min, Value::Num(d)) => acc = Some(acc.map_or(d, |a| a.min(d))),
                 (AggKind::Max, Value::Num(d)) => acc = Some(acc.map_or(d, |a| a.max(d))),
-                (AggKind::List, v) => {
-                    if !listed.iter().any(|x| x.same(&v)) {
-                        listed.push(v);
-                    }
-                }
+                (AggKind::List, v) if !listed.iter().any(|x| x.same(&v)) => listed.push(v),
                 _ => {}
             }
         }
@@ -514,7 +536,11 @@ impl<'a> Ctx<'a> {
             AggKind::Min | AggKind::Max => Value::Num(acc.ok_or_else(empty)?),
             AggKind::Avg => {
                 let total = acc.ok_or_else(empty)?;
-                Value::Num(total.checked_div(Decimal::from(count)).ok_or_else(|| self.overflow(e))?)
+                Value::Num(
+                    total
+                        .checked_div(Decimal::from(count))
+                        .ok_or_else(|| self.overflow(e))?,
+                )
             }
             AggKind::List => Value::List(List::Built(Rc::new(listed))),
         })
@@ -538,7 +564,9 @@ impl<'a> Ctx<'a> {
         let arg = |i: usize| args.get(i);
         match builtin {
             Builtin::Known => {
-                let Some(x) = arg(0) else { return Ok(Value::Bool(false)) };
+                let Some(x) = arg(0) else {
+                    return Ok(Value::Bool(false));
+                };
                 match self.eval(x, frame, t) {
                     Ok(_) => Ok(Value::Bool(true)),
                     Err(Unknown::Missing(_) | Unknown::NotInTable { .. }) => Ok(Value::Bool(false)),
@@ -546,7 +574,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             Builtin::SumOf => {
-                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                let Some(x) = arg(0) else {
+                    return Ok(Value::Num(Decimal::ZERO));
+                };
                 match self.eval(x, frame, t)? {
                     Value::Record(r, entity) => {
                         let mut total = Decimal::ZERO;
@@ -570,7 +600,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             Builtin::CountOf => {
-                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                let Some(x) = arg(0) else {
+                    return Ok(Value::Num(Decimal::ZERO));
+                };
                 let l = self.list(x, frame, t)?;
                 Ok(Value::Num(Decimal::from(l.len() as u64)))
             }
@@ -587,7 +619,9 @@ impl<'a> Ctx<'a> {
                 Ok(Value::Num(best.unwrap_or(Decimal::ZERO)))
             }
             Builtin::Abs => {
-                let Some(x) = arg(0) else { return Ok(Value::Num(Decimal::ZERO)) };
+                let Some(x) = arg(0) else {
+                    return Ok(Value::Num(Decimal::ZERO));
+                };
                 Ok(Value::Num(self.num(x, frame, t)?.abs()))
             }
             Builtin::Overlaps | Builtin::Intersect | Builtin::Without => {

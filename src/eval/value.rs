@@ -84,8 +84,8 @@ impl<'a> List<'a> {
             List::Words(w) => w.get(i).map(|w| Value::Text(w.text.as_str())),
             List::Enums(e) => e.get(i).map(|w| Value::Word(w)),
             List::Lits(l) => l.get(i).map(lit_value),
-            List::Products(n) => (i < *n as usize).then(|| Value::Product(i as u32)),
-            List::Platforms(n) => (i < *n as usize).then(|| Value::Platform(i as u32)),
+            List::Products(n) => (i < *n as usize).then_some(Value::Product(i as u32)),
+            List::Platforms(n) => (i < *n as usize).then_some(Value::Platform(i as u32)),
             List::Built(v) => v.get(i).cloned(),
         }
     }

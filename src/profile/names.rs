@@ -30,7 +30,7 @@ pub enum ParamKind {
 
 impl ParamKind {
     /// "a percent written with `%`", for messages.
-    fn expected(self) -> &'static str {
+    pub fn expected(self) -> &'static str {
         match self {
             ParamKind::Money => "an amount of money",
             ParamKind::Percent => "a percent written with `%`",
@@ -42,7 +42,7 @@ impl ParamKind {
     }
 
     /// `None` when `text` is a valid value of this kind, else the help line.
-    fn problem(self, text: &str) -> Option<String> {
+    pub fn problem(self, text: &str) -> Option<String> {
         let decimal = parse_decimal(text);
         match self {
             ParamKind::Text => None,

@@ -49,7 +49,9 @@ pub enum SyntaxError {
     #[error("{what} cannot contain `{{...}}` values")]
     #[diagnostic(
         code(rules::hole_in_plain_string),
-        help("only `advise`, `because` and `action` messages fill in values; write `{{{{` and `}}}}` for literal braces")
+        help(
+            "only `advise`, `because` and `action` messages fill in values; write `{{{{` and `}}}}` for literal braces"
+        )
     )]
     HoleInPlainString {
         /// The rule file.
@@ -66,7 +68,9 @@ pub enum SyntaxError {
     #[error("nesting is deeper than {max} levels")]
     #[diagnostic(
         code(rules::too_deep),
-        help("split the expression with `let` declarations; deep nesting is almost always generated text")
+        help(
+            "split the expression with `let` declarations; deep nesting is almost always generated text"
+        )
     )]
     TooDeep {
         /// The rule file.
@@ -81,7 +85,10 @@ pub enum SyntaxError {
 
     /// The file is larger than the parser accepts.
     #[error("rule file is {size} bytes, more than the {max} bytes accepted")]
-    #[diagnostic(code(rules::too_large), help("split the rule set into several `.rules` files"))]
+    #[diagnostic(
+        code(rules::too_large),
+        help("split the rule set into several `.rules` files")
+    )]
     TooLarge {
         /// The rule file.
         #[source_code]

@@ -192,7 +192,11 @@ fn too_deep_bracket(text: &str) -> Option<Span> {
 /// Builds the diagnostic for text pest rejected. The first parse runs without
 /// pest's detailed error tracking (it costs time on every parse); this one re-runs
 /// with it on, only on the failure path, to learn which punctuation was expected.
-fn syntax_error_for(source: &SourceFile, rule: Rule, first: &pest::error::Error<Rule>) -> SyntaxError {
+fn syntax_error_for(
+    source: &SourceFile,
+    rule: Rule,
+    first: &pest::error::Error<Rule>,
+) -> SyntaxError {
     pest::set_error_detail(true);
     let detailed = RulesParser::parse(rule, source.text()).err();
     pest::set_error_detail(false);
@@ -403,7 +407,9 @@ impl Lower<'_> {
                 for p in children(src) {
                     match p.as_rule() {
                         Rule::collection => collection = Some(self.collection(p)?),
-                        Rule::top_filter => filter = Some(Box::new(self.expr(children(p).next()?)?)),
+                        Rule::top_filter => {
+                            filter = Some(Box::new(self.expr(children(p).next()?)?))
+                        }
                         Rule::top_key => key = Some(self.expr(children(p).next()?)?),
                         Rule::kw_top | Rule::kw_of | Rule::kw_where | Rule::kw_by => {}
                         _ if n.is_none() => n = Some(self.operand_expr(p)?),
@@ -585,7 +591,8 @@ impl Lower<'_> {
             }
             Rule::name => Expr::Name(pair.as_str().to_owned()),
             Rule::paren => {
-                let (inner, depth) = self.pratt_pairs(children(children(pair).next()?).collect())?;
+                let (inner, depth) =
+                    self.pratt_pairs(children(children(pair).next()?).collect())?;
                 return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
             }
             Rule::list => {
@@ -773,4 +780,3 @@ fn plain(t: Template) -> Result<String, Span> {
 fn number_text(pair: &Pair<'_, Rule>) -> String {
     pair.as_str().trim_end_matches('%').to_owned()
 }
-

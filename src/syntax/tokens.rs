@@ -95,8 +95,23 @@ const EXPRESSION_STARTS: &[&str] = &[
 
 /// Expected items that all mean "an operator could continue the expression here".
 const OPERATORS: &[&str] = &[
-    "`==`", "`!=`", "`<=`", "`>=`", "`<`", "`>`", "`+`", "`-`", "`*`", "`/`", "`or`", "`and`",
-    "`in`", "`sells`", "an operator", "`.field`", "`[key]`",
+    "`==`",
+    "`!=`",
+    "`<=`",
+    "`>=`",
+    "`<`",
+    "`>`",
+    "`+`",
+    "`-`",
+    "`*`",
+    "`/`",
+    "`or`",
+    "`and`",
+    "`in`",
+    "`sells`",
+    "an operator",
+    "`.field`",
+    "`[key]`",
 ];
 
 /// Punctuation worth naming when pest reports it as expected.
@@ -248,7 +263,10 @@ fn hint(text: &str, pos: usize, expected: &[String]) -> Option<String> {
             "a rule's clauses are written one after another, without braces".to_owned()
         }
         "%" => "a percent is written right after its number: `10%`".to_owned(),
-        _ if expects("a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)") => {
+        _ if expects(
+            "a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)",
+        ) =>
+        {
             "the types are `money`, `percent`, `number`, `count`, `text`, `bool` and `list<T>`"
                 .to_owned()
         }
@@ -260,16 +278,41 @@ fn hint(text: &str, pos: usize, expected: &[String]) -> Option<String> {
 fn is_clause_word(word: &str) -> bool {
     matches!(
         word,
-        "title" | "area" | "severity" | "escalate" | "source" | "tags" | "for" | "when"
-            | "advise" | "because" | "action" | "conclude" | "suppress"
+        "title"
+            | "area"
+            | "severity"
+            | "escalate"
+            | "source"
+            | "tags"
+            | "for"
+            | "when"
+            | "advise"
+            | "because"
+            | "action"
+            | "conclude"
+            | "suppress"
     )
 }
 
 fn is_reserved(word: &str) -> bool {
     matches!(
         word,
-        "and" | "or" | "not" | "in" | "sells" | "where" | "for" | "top" | "of" | "by" | "if"
-            | "then" | "else" | "when" | "true" | "false"
+        "and"
+            | "or"
+            | "not"
+            | "in"
+            | "sells"
+            | "where"
+            | "for"
+            | "top"
+            | "of"
+            | "by"
+            | "if"
+            | "then"
+            | "else"
+            | "when"
+            | "true"
+            | "false"
     )
 }
 
@@ -278,7 +321,10 @@ pub(crate) fn bad_operator_hint(written: &str) -> (&'static str, &'static str) {
     match written {
         "&&" => ("and", "(the rule language spells its logic in words)"),
         "||" => ("or", "(the rule language spells its logic in words)"),
-        "=" => ("==", "to compare; `=` only gives a value in `let` and `param`"),
+        "=" => (
+            "==",
+            "to compare; `=` only gives a value in `let` and `param`",
+        ),
         "<>" | "≠" => ("!=", "for \"not equal\""),
         "≤" => ("<=", "(the rule language uses ASCII operators)"),
         "≥" => (">=", "(the rule language uses ASCII operators)"),

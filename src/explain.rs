@@ -1,0 +1,793 @@
+//! From outcomes to advice: messages, evidence, suppression, waivers, data to collect.
+//!
+//! Evaluation keeps only outcomes. Here each fired binding is re-run with a tracer,
+//! so its evidence shows every value the condition used; the plain path never pays
+//! for it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::advice::{
+    Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed, ProductRef,
+    Recommendation, Report, RuleLocation, Step, Suppressed, Waived,
+};
+use crate::check::ir::{
+    Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, Template, TemplatePart,
+};
+use crate::check::types::{Arith, Type};
+use crate::eval::interp::{Ctx, Frame, NoTrace, Trace};
+use crate::eval::value::Value;
+use crate::eval::{
+    Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, rule_frame, severity,
+};
+use crate::money::{Money, Percent, group_thousands};
+use crate::profile::{Date, Profile};
+
+/// How values are written: in messages for clients, or in evidence lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Message,
+    Evidence,
+}
+
+/// Formats a value by its type: `¥1,234.50`, `32.3%`, `4,000`, a product's name.
+fn format_value(v: &Value<'_>, ty: &Type, profile: &Profile, style: Style) -> String {
+    match (v, ty) {
+        (Value::Num(d), Type::Money) => Money(*d).display(profile.currency()).to_string(),
+        (Value::Num(d), Type::Percent) => Percent(*d).to_string(),
+        (Value::Num(d), Type::Count) => {
+            let r = d.round_dp(2).normalize();
+            let text = r.to_string();
+            match text.split_once('.') {
+                Some((i, f)) => format!("{}.{f}", group_number(i)),
+                None => group_number(&text),
+            }
+        }
+        (Value::Num(d), _) => {
+            let r = d.round_dp(2).normalize();
+            let text = r.to_string();
+            match text.split_once('.') {
+                Some((i, f)) => format!("{}.{f}", group_number(i)),
+                None => group_number(&text),
+            }
+        }
+        (Value::Bool(b), _) => match (style, b) {
+            (Style::Message, true) => "yes".to_owned(),
+            (Style::Message, false) => "no".to_owned(),
+            (Style::Evidence, b) => b.to_string(),
+        },
+        (Value::Text(t), _) => (*t).to_owned(),
+        (Value::Word(w), _) => (*w).to_owned(),
+        (Value::Product(i), _) => profile
+            .products
+            .get(*i as usize)
+            .and_then(|p| p.text("name"))
+            .unwrap_or("?")
+            .to_owned(),
+        (Value::Platform(i), _) => profile
+            .platforms
+            .get(*i as usize)
+            .and_then(|p| p.text("name"))
+            .unwrap_or("?")
+            .to_owned(),
+        (Value::Record(r, _), _) => format!("({})", r.schema.name),
+        (Value::List(l), ty) => {
+            let elem = match ty {
+                Type::List(t) => (**t).clone(),
+                _ => Type::Text,
+            };
+            let items: Vec<String> = l
+                .iter()
+                .map(|v| format_value(&v, &elem, profile, style))
+                .collect();
+            join_and(&items)
+        }
+    }
+}
+
+/// Thousands separators on an integer that may carry a sign.
+fn group_number(int: &str) -> String {
+    match int.strip_prefix('-') {
+        Some(digits) => format!("-{}", group_thousands(digits)),
+        None => group_thousands(int),
+    }
+}
+
+/// "a, b and c"; "none" for no item.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => "none".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// How a profile entity is named in advice and in the data to collect.
+fn entity_label(profile: &Profile, entity: EntityRef) -> String {
+    match entity {
+        EntityRef::Business => "the business".to_owned(),
+        EntityRef::Product(i) => {
+            let p = profile.products.get(i as usize);
+            let name = p.and_then(|p| p.text("name")).unwrap_or("?");
+            let sku = p.and_then(|p| p.text("sku")).unwrap_or("?");
+            format!("product {name} ({sku})")
+        }
+        EntityRef::Platform(i) => {
+            let name = profile
+                .platforms
+                .get(i as usize)
+                .and_then(|p| p.text("name"))
+                .unwrap_or("?");
+            format!("platform {name}")
+        }
+    }
+}
+
+/// The entity a binding is about: its first product and first platform.
+fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
+    let mut entity = Entity::default();
+    for e in binding.entities() {
+        match e {
+            EntityRef::Product(i) if entity.product.is_none() => {
+                let p = profile.products.get(i as usize);
+                entity.product = Some(ProductRef {
+                    sku: p.and_then(|p| p.text("sku")).unwrap_or("?").to_owned(),
+                    name: p.and_then(|p| p.text("name")).unwrap_or("?").to_owned(),
+                });
+            }
+            EntityRef::Platform(i) if entity.platform.is_none() => {
+                entity.platform = profile
+                    .platforms
+                    .get(i as usize)
+                    .and_then(|p| p.text("name"))
+                    .map(str::to_owned);
+            }
+            _ => {}
+        }
+    }
+    entity
+}
+
+/// Why a binding could not be assessed, in words.
+fn unknown_reason(profile: &Profile, u: &Unknown) -> String {
+    match u {
+        Unknown::Missing(m) => format!(
+            "`{}` is not given for {}",
+            m.path,
+            entity_label(profile, m.entity)
+        ),
+        Unknown::NotInTable { table, key } => {
+            format!("`{key}` has no row in table `{table}` (extend the rule set's table)")
+        }
+        Unknown::DivisionByZero { expr, .. } => format!("`{expr}` divides by zero"),
+        Unknown::Overflow { expr, .. } => format!("`{expr}` is too large to compute exactly"),
+        Unknown::Empty { expr, .. } => format!("`{expr}` has nothing to range over"),
+    }
+}
+
+/// Calls `f` on `e` and every expression inside it, sources included.
+fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Field { base: x, .. }
+        | ExprKind::Not(x)
+        | ExprKind::Neg(x)
+        | ExprKind::Paren(x)
+        | ExprKind::Index(_, x) => visit(x, f),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Arith(_, a, b)
+        | ExprKind::Compare(_, a, b)
+        | ExprKind::In(a, b)
+        | ExprKind::Sells(a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        ExprKind::If(c, a, b) => {
+            visit(c, f);
+            visit(a, f);
+            visit(b, f);
+        }
+        ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter().for_each(|x| visit(x, f)),
+        ExprKind::Aggregate {
+            source,
+            filter,
+            body,
+            ..
+        } => {
+            visit_source(source, f);
+            if let Some(x) = filter {
+                visit(x, f);
+            }
+            visit(body, f);
+        }
+        ExprKind::Lit(_)
+        | ExprKind::Param(_)
+        | ExprKind::Let(_)
+        | ExprKind::Local(_)
+        | ExprKind::Fact(_)
+        | ExprKind::Business
+        | ExprKind::Products
+        | ExprKind::Platforms => {}
+    }
+}
+
+fn visit_source<'a>(s: &'a SourceIr, f: &mut impl FnMut(&'a Expr)) {
+    match s {
+        SourceIr::Products | SourceIr::Platforms => {}
+        SourceIr::List(e) => visit(e, f),
+        SourceIr::Top {
+            n,
+            collection,
+            filter,
+            key,
+            ..
+        } => {
+            visit(n, f);
+            visit_source(collection, f);
+            if let Some(x) = filter {
+                visit(x, f);
+            }
+            visit(key, f);
+        }
+    }
+}
+
+/// Every expression of a rule, for finding the lets and params it reads.
+fn rule_exprs(rule: &RuleDecl) -> Vec<&Expr> {
+    let mut roots: Vec<&Expr> = Vec::new();
+    let mut all = Vec::new();
+    for b in &rule.bindings {
+        visit_source(&b.source, &mut |e| all.push(e));
+    }
+    roots.extend(rule.filter.iter());
+    roots.extend(rule.lets.iter().map(|l| &l.expr));
+    roots.push(&rule.when);
+    roots.extend(rule.escalations.iter().map(|(_, e)| e));
+    for t in std::iter::once(&rule.advise)
+        .chain(std::iter::once(&rule.because))
+        .chain(rule.actions.iter())
+    {
+        for p in &t.parts {
+            if let TemplatePart::Value(e) = p {
+                roots.push(e);
+            }
+        }
+    }
+    for r in roots {
+        visit(r, &mut |e| all.push(e));
+    }
+    all
+}
+
+/// Builds reports: one `Ctx` per profile, shared by every rule's explanations.
+pub struct Explainer<'a> {
+    rules: &'a RuleSet,
+    profile: &'a Profile,
+    params: &'a ParamsInForce,
+    ctx: Ctx<'a>,
+}
+
+impl<'a> Explainer<'a> {
+    /// An explainer for one evaluation's profile and params.
+    pub fn new(eval: &Evaluation<'a>) -> Self {
+        Explainer {
+            rules: eval.rules,
+            profile: eval.profile,
+            params: eval.params,
+            ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
+        }
+    }
+
+    fn text_of(&self, file: usize, e: &Expr) -> String {
+        self.rules
+            .files
+            .get(file)
+            .map(|f| f.slice(e.span))
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn frame_for(&self, rule: &'a RuleDecl, binding: &Binding<'a>) -> Frame<'a> {
+        let mut frame = rule_frame(rule);
+        for (b, v) in rule.bindings.iter().zip(&binding.values) {
+            frame.set(b.slot, v.clone());
+        }
+        frame
+    }
+
+    /// A template with its values filled in.
+    fn render(&mut self, t: &'a Template, frame: &mut Frame<'a>) -> String {
+        let mut out = String::new();
+        for part in &t.parts {
+            match part {
+                TemplatePart::Text(s) => out.push_str(s),
+                TemplatePart::Value(e) => match self.ctx.eval(e, frame, &mut NoTrace) {
+                    Ok(v) => out.push_str(&format_value(&v, &e.ty, self.profile, Style::Message)),
+                    Err(_) => out.push_str("(unknown)"),
+                },
+            }
+        }
+        out
+    }
+
+    /// The recommendation for a fired binding, with its evidence.
+    pub fn recommendation(
+        &mut self,
+        rule: &'a RuleDecl,
+        binding: &Binding<'a>,
+        level: Severity,
+    ) -> Recommendation {
+        let mut frame = self.frame_for(rule, binding);
+        let evidence = self.evidence(rule, binding, &mut frame);
+        let message = self.render(&rule.advise, &mut frame);
+        let rationale = self.render(&rule.because, &mut frame);
+        let actions = rule
+            .actions
+            .iter()
+            .map(|a| self.render(a, &mut frame))
+            .collect();
+        Recommendation {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: level,
+            area: rule.area.to_owned(),
+            heuristic: rule.source.clone(),
+            entity: binding_entity(self.profile, binding),
+            message,
+            rationale,
+            actions,
+            evidence,
+            location: self.location(rule),
+        }
+    }
+
+    fn location(&self, rule: &RuleDecl) -> RuleLocation {
+        let file = self.rules.files.get(rule.loc.file);
+        RuleLocation {
+            file: file.map_or(String::new(), |f| f.name().to_owned()),
+            line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
+        }
+    }
+
+    /// The values behind a binding's outcome: bindings, global lets read, local lets,
+    /// each part of the condition, and the params read.
+    pub fn evidence(
+        &mut self,
+        rule: &'a RuleDecl,
+        binding: &Binding<'a>,
+        frame: &mut Frame<'a>,
+    ) -> Evidence {
+        let profile = self.profile;
+        let bindings = rule
+            .bindings
+            .iter()
+            .zip(&binding.values)
+            .map(|(b, v)| {
+                (
+                    b.name.clone(),
+                    format_value(v, &b.ty, profile, Style::Evidence),
+                )
+            })
+            .collect();
+
+        // What the rule reads, directly or through its lets.
+        let mut lets_read: BTreeSet<usize> = BTreeSet::new();
+        let mut params_read: BTreeSet<usize> = BTreeSet::new();
+        let mut queue: Vec<&'a Expr> = rule_exprs(rule);
+        let mut seen_lets: BTreeSet<usize> = BTreeSet::new();
+        while let Some(e) = queue.pop() {
+            match e.kind {
+                ExprKind::Param(id) => {
+                    params_read.insert(id);
+                }
+                ExprKind::Let(id) if seen_lets.insert(id) => {
+                    lets_read.insert(id);
+                    if let Some(decl) = self.rules.lets.get(id) {
+                        visit(&decl.expr, &mut |x| queue.push(x));
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        let mut steps = Vec::new();
+        for id in &lets_read {
+            let Some(decl) = self.rules.lets.get(*id) else {
+                continue;
+            };
+            let mut trace = Trace::default();
+            let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
+            let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
+            steps.push(Step {
+                name: decl.name.clone(),
+                formula: self.text_of(decl.loc.file, &decl.expr),
+                values: self.subst(&decl.expr, &trace),
+                result: self.result(&value, &decl.expr.ty),
+            });
+        }
+
+        let mut trace = Trace::default();
+        for l in &rule.lets {
+            let v = self.ctx.eval(&l.expr, frame, &mut trace);
+            if let Some(slot) = frame.slots.get_mut(l.slot) {
+                *slot = crate::eval::interp::Slot::Done(v);
+            }
+        }
+        let _ = self.ctx.eval_bool(&rule.when, frame, &mut trace);
+        let _ = severity(&mut self.ctx, rule, frame, &mut trace);
+        for l in &rule.lets {
+            let value = trace
+                .get(&l.expr)
+                .cloned()
+                .unwrap_or(Ok(Value::Bool(false)));
+            steps.push(Step {
+                name: l.name.clone(),
+                formula: self.text_of(rule.loc.file, &l.expr),
+                values: self.subst(&l.expr, &trace),
+                result: self.result(&value, &l.expr.ty),
+            });
+        }
+        let mut conjuncts = Vec::new();
+        conjuncts_of(&rule.when, &mut conjuncts);
+        for c in conjuncts {
+            let value = trace.get(c).cloned();
+            steps.push(Step {
+                name: "when".to_owned(),
+                formula: self.text_of(rule.loc.file, c),
+                values: self.subst(c, &trace),
+                result: match value {
+                    Some(v) => self.result(&v, &c.ty),
+                    None => "not needed".to_owned(),
+                },
+            });
+        }
+        for (level, cond) in &rule.escalations {
+            let value = trace.get(cond).cloned();
+            steps.push(Step {
+                name: format!("escalate {}", level.as_str()),
+                formula: self.text_of(rule.loc.file, cond),
+                values: self.subst(cond, &trace),
+                result: match value {
+                    Some(v) => self.result(&v, &cond.ty),
+                    None => "not needed".to_owned(),
+                },
+            });
+        }
+
+        let params = params_read
+            .iter()
+            .filter_map(|id| self.param_used(*id))
+            .collect();
+        Evidence {
+            bindings,
+            steps,
+            params,
+        }
+    }
+
+    fn param_used(&self, id: usize) -> Option<ParamUsed> {
+        let decl = self.rules.params.get(id)?;
+        let value = self.params.values.get(id)?;
+        let source = self.params.sources.get(id)?;
+        Some(ParamUsed {
+            name: decl.name.clone(),
+            value: format_value(
+                &crate::eval::value::lit_value(value),
+                &decl.ty,
+                self.profile,
+                Style::Evidence,
+            ),
+            source: source.as_str().to_owned(),
+        })
+    }
+
+    fn result(&self, v: &Result<Value<'a>, Unknown>, ty: &Type) -> String {
+        match v {
+            Ok(v) => format_value(v, ty, self.profile, Style::Evidence),
+            Err(u) => format!("unknown: {}", unknown_reason(self.profile, u)),
+        }
+    }
+
+    /// The expression with values in place of names: `¥399.00 − ¥210.00 − ...`.
+    fn subst(&self, e: &Expr, t: &Trace<'a>) -> String {
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => {
+                let sym = match op {
+                    Arith::Add => "+",
+                    Arith::Sub => "−",
+                    Arith::Mul | Arith::MulPercent => "×",
+                    Arith::Div | Arith::DivToPercent | Arith::DivByPercent => "÷",
+                };
+                format!("{} {sym} {}", self.subst(a, t), self.subst(b, t))
+            }
+            ExprKind::Compare(cmp, a, b) => {
+                let sym = match cmp {
+                    Cmp::Le => "≤",
+                    Cmp::Ge => "≥",
+                    Cmp::Ne => "≠",
+                    other => other.as_str(),
+                };
+                format!("{} {sym} {}", self.side(a, t), self.side(b, t))
+            }
+            ExprKind::And(a, b) => format!("{} and {}", self.subst(a, t), self.subst(b, t)),
+            ExprKind::Or(a, b) => format!("{} or {}", self.subst(a, t), self.subst(b, t)),
+            ExprKind::Not(x) => format!("not {}", self.subst(x, t)),
+            ExprKind::Neg(x) => format!("−{}", self.subst(x, t)),
+            ExprKind::Paren(x) => format!("({})", self.subst(x, t)),
+            ExprKind::Lit(l) => self.literal(l, &e.ty),
+            _ => self.leaf(e, t),
+        }
+    }
+
+    /// A comparison side: compound arithmetic shows its result too.
+    fn side(&self, e: &Expr, t: &Trace<'a>) -> String {
+        let compound = match &e.kind {
+            ExprKind::Arith(..) | ExprKind::Neg(_) => true,
+            ExprKind::Paren(x) => matches!(x.kind, ExprKind::Arith(..)),
+            _ => false,
+        };
+        if compound {
+            format!("{} = {}", self.subst(e, t), self.leaf(e, t))
+        } else {
+            self.subst(e, t)
+        }
+    }
+
+    fn leaf(&self, e: &Expr, t: &Trace<'a>) -> String {
+        match t.get(e) {
+            Some(Ok(v)) => format_value(v, &e.ty, self.profile, Style::Evidence),
+            Some(Err(_)) => "unknown".to_owned(),
+            None => "…".to_owned(),
+        }
+    }
+
+    fn literal(&self, l: &Lit, ty: &Type) -> String {
+        format_value(
+            &crate::eval::value::lit_value(l),
+            ty,
+            self.profile,
+            Style::Evidence,
+        )
+    }
+
+    /// The data gap and the not-assessed line for an unknown outcome.
+    fn not_assessed(&self, rule: &RuleDecl, binding: &Binding<'a>, u: &Unknown) -> NotAssessed {
+        NotAssessed {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            entity: binding_entity(self.profile, binding),
+            reason: unknown_reason(self.profile, u),
+        }
+    }
+}
+
+/// The top-level parts of an `and` chain (a single part when there is no `and`).
+fn conjuncts_of<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::And(a, b) => {
+            conjuncts_of(a, out);
+            conjuncts_of(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Options for building a report.
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// The rule set's fingerprint.
+    pub fingerprint: String,
+    /// The audit date, which decides whether waivers have expired.
+    pub today: Date,
+}
+
+/// The full audit report of one evaluation.
+pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
+    let profile = eval.profile;
+    let mut ex = Explainer::new(eval);
+    let mut recs: Vec<Recommendation> = Vec::new();
+    let mut not_assessed = Vec::new();
+    let mut gaps: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for result in &eval.results {
+        for fired in &result.fired {
+            recs.push(ex.recommendation(result.rule, &fired.binding, fired.severity));
+        }
+        for (binding, u) in &result.unknown {
+            not_assessed.push(ex.not_assessed(result.rule, binding, u));
+            if let Unknown::Missing(m) = u {
+                gaps.entry((entity_label(profile, m.entity), m.path.clone()))
+                    .or_default()
+                    .insert(result.rule.id.clone());
+            }
+        }
+    }
+
+    // Broader advice withdraws narrower advice on the same entities.
+    let mut suppressed = Vec::new();
+    let suppressors: Vec<(String, Entity, Vec<String>)> = recs
+        .iter()
+        .filter_map(|r| {
+            let rule = eval.rules.rule(&r.rule)?;
+            (!rule.suppresses.is_empty())
+                .then(|| (r.rule.clone(), r.entity.clone(), rule.suppresses.clone()))
+        })
+        .collect();
+    recs.retain(|r| {
+        let by = suppressors
+            .iter()
+            .find(|(_, entity, targets)| targets.contains(&r.rule) && r.entity.within(entity));
+        match by {
+            Some((by, _, _)) => {
+                suppressed.push(Suppressed {
+                    recommendation: r.clone(),
+                    by: by.clone(),
+                });
+                false
+            }
+            None => true,
+        }
+    });
+
+    // Waivers the consultant signed off; expired ones no longer waive.
+    let mut waived = Vec::new();
+    let mut expired = Vec::new();
+    for w in &profile.waivers {
+        if let Some(until) = w.until
+            && until < options.today
+        {
+            expired.push(format!(
+                "waiver of `{}`{} expired on {until}: {}",
+                w.rule.text,
+                w.entity
+                    .as_ref()
+                    .map_or(String::new(), |e| format!(" for `{}`", e.text)),
+                w.reason
+            ));
+        }
+    }
+    recs.retain(|r| {
+        let waiver = profile.waivers.iter().find(|w| {
+            w.rule.text == r.rule
+                && w.until.is_none_or(|u| u >= options.today)
+                && w.entity.as_ref().is_none_or(|e| {
+                    r.entity
+                        .platform
+                        .as_ref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&e.text))
+                        || r.entity
+                            .product
+                            .as_ref()
+                            .is_some_and(|p| p.sku.eq_ignore_ascii_case(&e.text))
+                })
+        });
+        match waiver {
+            Some(w) => {
+                waived.push(Waived {
+                    recommendation: r.clone(),
+                    reason: w.reason.clone(),
+                    until: w.until.map(|d| d.to_string()),
+                });
+                false
+            }
+            None => true,
+        }
+    });
+
+    let order = |a: &Recommendation, b: &Recommendation| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.entity.cmp(&b.entity))
+    };
+    recs.sort_by(order);
+    suppressed.sort_by(|a, b| order(&a.recommendation, &b.recommendation));
+    waived.sort_by(|a, b| order(&a.recommendation, &b.recommendation));
+    not_assessed.sort();
+
+    let mut counts = Counts::default();
+    for r in &recs {
+        match r.severity {
+            Severity::Error => counts.error += 1,
+            Severity::Warning => counts.warning += 1,
+            Severity::Info => counts.info += 1,
+        }
+    }
+    counts.not_assessed = not_assessed.len();
+    let params = (0..eval.rules.params.len())
+        .filter_map(|id| ex.param_used(id))
+        .collect();
+    Report {
+        schema_version: JSON_SCHEMA_VERSION,
+        profile: profile.source.name().to_owned(),
+        business: profile.name().to_owned(),
+        currency: profile.currency().to_owned(),
+        rules_fingerprint: options.fingerprint.clone(),
+        counts,
+        recommendations: recs,
+        suppressed,
+        waived,
+        expired_waivers: expired,
+        not_assessed,
+        data_to_collect: gaps
+            .into_iter()
+            .map(|((entity, fact), rules)| DataGap {
+                entity,
+                fact,
+                rules: rules.into_iter().collect(),
+            })
+            .collect(),
+        params,
+    }
+}
+
+/// Why a rule did not fire, binding by binding: for `pitfall why-not`.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct WhyNot {
+    /// Rule id.
+    pub rule: String,
+    /// Per binding: what it is about, the outcome, and the evidence.
+    pub bindings: Vec<WhyNotBinding>,
+}
+
+/// One binding's account.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct WhyNotBinding {
+    /// What it is about.
+    pub entity: Entity,
+    /// `fires`, `passes` or `cannot assess`.
+    pub outcome: String,
+    /// For a pass: the parts of the condition that were false. For cannot assess: why.
+    pub because: Vec<String>,
+    /// The values behind it.
+    pub evidence: Evidence,
+}
+
+/// Explains every binding of `rule_id` (evaluated with passes kept).
+pub fn why_not<'a>(eval: &Evaluation<'a>, rule_id: &str) -> Option<WhyNot> {
+    let result = eval.results.iter().find(|r| r.rule.id == rule_id)?;
+    let rule = result.rule;
+    let mut ex = Explainer::new(eval);
+    let mut out = Vec::new();
+    let mut push =
+        |ex: &mut Explainer<'a>, binding: &Binding<'a>, outcome: &str, because: Vec<String>| {
+            let mut frame = ex.frame_for(rule, binding);
+            let evidence = ex.evidence(rule, binding, &mut frame);
+            let because = if outcome == "passes" {
+                evidence
+                    .steps
+                    .iter()
+                    .filter(|s| s.name == "when" && s.result == "false")
+                    .map(|s| format!("{} is false: {}", s.formula, s.values))
+                    .collect()
+            } else {
+                because
+            };
+            out.push(WhyNotBinding {
+                entity: binding_entity(eval.profile, binding),
+                outcome: outcome.to_owned(),
+                because,
+                evidence,
+            });
+        };
+    for f in &result.fired {
+        push(&mut ex, &f.binding, "fires", Vec::new());
+    }
+    for b in &result.passed {
+        push(&mut ex, b, "passes", Vec::new());
+    }
+    for (b, u) in &result.unknown {
+        push(
+            &mut ex,
+            b,
+            "cannot assess",
+            vec![unknown_reason(eval.profile, u)],
+        );
+    }
+    out.sort_by(|a, b| a.entity.cmp(&b.entity));
+    Some(WhyNot {
+        rule: rule_id.to_owned(),
+        bindings: out,
+    })
+}
