@@ -1,0 +1,347 @@
+//! The engine's behaviour on small rule sets written for each case: the three
+//! outcomes, three-valued logic, params and their sources, ranking, facts, suppression,
+//! arithmetic failures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use pitfall::check::check_sources;
+use pitfall::check::ir::{RuleSet, Severity};
+use pitfall::eval::params::{ParamProblems, resolve};
+use pitfall::eval::{CliParam, ParamSource, Unknown, evaluate};
+use pitfall::explain::{ReportOptions, report, why_not};
+use pitfall::profile::{Date, Profile, load};
+use pitfall::source::SourceFile;
+
+fn rules(text: &str) -> RuleSet {
+    let checked = match check_sources(vec![SourceFile::new("test.rules", text)]) {
+        Ok(c) => c,
+        Err(e) => panic!("syntax: {e:?}"),
+    };
+    for d in &checked.diagnostics {
+        eprintln!("{}", pitfall::report::render_plain(d));
+    }
+    checked.rule_set.expect("rules check")
+}
+
+fn profile(yaml: &str) -> Profile {
+    match load(SourceFile::new("test.yaml", yaml)) {
+        Ok(p) => p,
+        Err(e) => panic!("{}", pitfall::report::render_plain(&e)),
+    }
+}
+
+/// A two-product, two-platform profile; `extra` lines are appended to JD's entry.
+fn shop(jd_commission: Option<&str>) -> String {
+    let commission = jd_commission.map_or(String::new(), |c| format!("    commission: {c}\n"));
+    format!(
+        "version: 1
+business:
+  name: Test Shop
+  kind: brand
+  currency: CNY
+  capital: 500000
+  team: {{operations: 2, customer_service: 1}}
+  monthly_costs: {{labor: 30000, rent: 10000}}
+products:
+  - {{sku: A, name: Jacket, category: apparel, price: 399.00, unit_cost: 210.00, logistics: 12.00}}
+  - {{sku: B, name: Scarf, category: apparel, price: 100.00, unit_cost: 95.00, logistics: 8.00}}
+platforms:
+  - name: Tmall
+    status: live
+    months_live: 14
+    commission: 5%
+    budget: 300000
+    staff: 2
+    monthly: {{gmv: 320000, orders: 800, ad_spend: 40000, traffic: stable}}
+  - name: JD
+    status: live
+    months_live: 7
+{commission}    budget: 100000
+    staff: 1
+    monthly: {{gmv: 30000, orders: 200, ad_spend: 5000, traffic: declining}}
+    sells: [A]
+"
+    )
+}
+
+const MARGIN: &str = r#"
+param margin_floor: percent = 10% "floor"
+let overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)
+rule thin {
+  title "thin"
+  area profit
+  severity warning
+  escalate error when net < 0
+  source H6
+  for product in products, platform in platforms where platform sells product
+  let net = product.price - product.unit_cost - product.price * platform.commission - product.logistics - overhead
+  when net / product.price < margin_floor
+  advise "{product.name} on {platform.name} keeps {net} ({net / product.price})"
+  because "b"
+  action "a"
+}
+"#;
+
+fn params_default(rs: &RuleSet, p: &Profile) -> pitfall::eval::ParamsInForce {
+    match resolve(rs, p, &[]) {
+        Ok(x) => x,
+        Err(_) => panic!("params"),
+    }
+}
+
+#[test]
+fn fires_passes_and_cannot_assess() {
+    let rs = rules(MARGIN);
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, true);
+    let r = &eval.results[0];
+    // Overhead = 40,000 ÷ 1,000 orders = 40.00.
+    // Jacket on Tmall: 399 − 210 − 19.95 − 12 − 40 = 117.05 → 29.3%: passes.
+    // Scarf on Tmall: 100 − 95 − 5 − 8 − 40 = −48 → fires, escalated to error.
+    // Jacket on JD: commission not given → cannot assess. Scarf is not sold on JD.
+    assert_eq!(r.passes, 1);
+    assert_eq!(r.fired.len(), 1);
+    assert_eq!(r.fired[0].severity, Severity::Error);
+    assert_eq!(r.unknown.len(), 1);
+    match &r.unknown[0].1 {
+        Unknown::Missing(m) => assert_eq!(m.path, "commission"),
+        other => panic!("{other:?}"),
+    }
+    let rep = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    assert_eq!(rep.recommendations.len(), 1);
+    assert_eq!(rep.recommendations[0].message, "Scarf on Tmall keeps -¥48.00 (-48%)");
+    assert_eq!(rep.data_to_collect.len(), 1);
+    assert_eq!(rep.data_to_collect[0].entity, "platform JD");
+    assert_eq!(rep.data_to_collect[0].fact, "commission");
+    let net = rep.recommendations[0]
+        .evidence
+        .steps
+        .iter()
+        .find(|s| s.name == "net")
+        .unwrap();
+    assert_eq!(net.values, "¥100.00 − ¥95.00 − ¥100.00 × 5% − ¥8.00 − ¥40.00");
+    assert_eq!(net.result, "-¥48.00");
+}
+
+#[test]
+fn a_confirmed_commission_turns_cannot_assess_into_an_outcome() {
+    let rs = rules(MARGIN);
+    let p = profile(&shop(Some("8%")));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let r = &eval.results[0];
+    assert!(r.unknown.is_empty());
+    // Jacket on JD: 399 − 210 − 31.92 − 12 − 40 = 105.08 → 26.3%: passes.
+    assert_eq!(r.passes, 2);
+}
+
+#[test]
+fn false_and_unknown_is_false() {
+    let rs = rules(
+        r#"
+rule r {
+  title "t"
+  area profit
+  severity info
+  source H5
+  for platform in platforms
+  when platform.name == "Tmall" and platform.commission > 1%
+  advise "x" because "b" action "a"
+}"#,
+    );
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let r = &eval.results[0];
+    // JD's commission is unknown, but JD is not Tmall: the rule passes for JD.
+    assert_eq!(r.fired.len(), 1);
+    assert_eq!(r.passes, 1);
+    assert!(r.unknown.is_empty());
+}
+
+#[test]
+fn params_come_from_default_profile_and_command_line() {
+    let rs = rules(MARGIN);
+    let mut yaml = shop(Some("5%"));
+    let p = profile(&yaml);
+    let params = params_default(&rs, &p);
+    assert_eq!(params.sources[0], ParamSource::Default);
+
+    yaml.push_str("params:\n  margin_floor: 30%\n");
+    let p = profile(&yaml);
+    let params = params_default(&rs, &p);
+    assert_eq!(params.sources[0], ParamSource::Profile);
+    let eval = evaluate(&rs, &p, &params, false);
+    // At 30% the jacket on JD (28.3% after 5%) now fires too.
+    assert_eq!(eval.results[0].fired.len(), 3);
+
+    let cli = [CliParam {
+        text: "margin_floor=1%".into(),
+    }];
+    let params = resolve(&rs, &p, &cli).unwrap_or_else(|_| panic!("params"));
+    assert_eq!(params.sources[0], ParamSource::CommandLine);
+    let eval = evaluate(&rs, &p, &params, false);
+    assert_eq!(eval.results[0].fired.len(), 1, "only the loss-making scarf stays under 1%");
+}
+
+#[test]
+fn wrong_params_are_input_errors() {
+    let rs = rules(MARGIN);
+    let p = profile(&(shop(None) + "params:\n  margin_flor: 12%\n"));
+    assert!(matches!(resolve(&rs, &p, &[]), Err(ParamProblems::Profile(_))));
+    let p = profile(&shop(None));
+    for bad in ["margin_floor=0.12", "nope=1", "margin_floor"] {
+        let cli = [CliParam { text: bad.into() }];
+        assert!(
+            matches!(resolve(&rs, &p, &cli), Err(ParamProblems::CommandLine(_))),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn division_by_zero_is_an_outcome_not_a_crash() {
+    let rs = rules(
+        r#"
+rule r {
+  title "t"
+  area resources
+  severity info
+  source H9
+  for platform in platforms
+  when platform.monthly.gmv / (platform.budget - platform.budget) > 1%
+  advise "x" because "b" action "a"
+}"#,
+    );
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let r = &eval.results[0];
+    assert_eq!(r.unknown.len(), 2);
+    assert!(matches!(r.unknown[0].1, Unknown::DivisionByZero { .. }));
+}
+
+#[test]
+fn top_share_ranks_and_keeps_at_least_one() {
+    let rs = rules(
+        r#"
+rule r {
+  title "t"
+  area resources
+  severity info
+  source H9
+  when sum(p.budget for p in top 20% of platforms where p.status == live by 12 * p.monthly.gmv / p.budget) < 80% * sum(q.budget for q in platforms)
+  advise "top: {list(p.name for p in top 20% of platforms by p.monthly.gmv)}" because "b" action "a"
+}"#,
+    );
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    // Tmall returns 12.8×, JD 3.6×; the top 20% of two platforms is one: Tmall, with
+    // ¥300,000 of ¥400,000 = 75% < 80%.
+    assert_eq!(eval.results[0].fired.len(), 1);
+    let rep = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    assert_eq!(rep.recommendations[0].message, "top: Tmall");
+}
+
+#[test]
+fn facts_run_in_dependency_order_and_suppress_withdraws_narrow_advice() {
+    let rs = rules(
+        r#"
+# Declared first, but reads a fact concluded below: runs second.
+rule broad {
+  title "broad"
+  area profit
+  severity error
+  source H6
+  for product in products
+  when losing and product.price < product.unit_cost + 10
+  advise "broad {product.name}" because "b" action "a"
+  suppress narrow
+}
+rule narrow {
+  title "narrow"
+  area profit
+  severity warning
+  source H6
+  for product in products
+  when product.price - product.unit_cost < 50
+  advise "narrow {product.name}" because "b" action "a"
+  conclude losing
+}"#,
+    );
+    assert_eq!(rs.rules[0].id, "narrow");
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let rep = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    let ids: Vec<_> = rep.recommendations.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(ids, ["broad"]);
+    assert_eq!(rep.suppressed.len(), 1);
+    assert_eq!(rep.suppressed[0].by, "broad");
+}
+
+#[test]
+fn why_not_names_the_false_part_of_the_condition() {
+    let rs = rules(MARGIN);
+    let p = profile(&shop(Some("5%")));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, true);
+    let why = why_not(&eval, "thin").unwrap();
+    let jacket_tmall = why
+        .bindings
+        .iter()
+        .find(|b| b.outcome == "passes" && b.entity.platform.as_deref() == Some("Tmall"))
+        .unwrap();
+    assert_eq!(
+        jacket_tmall.because,
+        ["net / product.price < margin_floor is false: ¥117.05 ÷ ¥399.00 = 29.34% < 10%"]
+    );
+}
+
+#[test]
+fn waivers_move_advice_and_expire() {
+    let rs = rules(MARGIN);
+    let yaml = shop(Some("5%"))
+        + "waivers:\n  - rule: thin\n    entity: B\n    reason: gift line\n    until: 2027-01-31\n";
+    let p = profile(&yaml);
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let before = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    assert!(before.recommendations.is_empty());
+    assert_eq!(before.waived.len(), 1);
+    assert_eq!(before.waived[0].reason, "gift line");
+    let after = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2027-02-01").unwrap(),
+        },
+    );
+    assert_eq!(after.recommendations.len(), 1);
+    assert_eq!(after.expired_waivers.len(), 1);
+}
