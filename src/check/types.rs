@@ -169,6 +169,8 @@ pub fn comparable(op: BinOp, lhs: &Type, rhs: &Type) -> bool {
         (Type::Bool, Type::Bool)
         | (Type::Product, Type::Product)
         | (Type::Platform, Type::Platform) => !ordered,
+        // Lists compare as sets: `targets == [gmv]` means "exactly gmv".
+        (Type::List(a), Type::List(b)) => !ordered && (a.fits(b) || b.fits(a)),
         _ => false,
     }
 }

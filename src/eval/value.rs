@@ -116,6 +116,11 @@ impl Value<'_> {
             (Value::Product(a), Value::Product(b)) | (Value::Platform(a), Value::Platform(b)) => {
                 a == b
             }
+            // Lists are equal as sets: each element of one is in the other.
+            (Value::List(a), Value::List(b)) => {
+                a.iter().all(|x| b.iter().any(|y| x.same(&y)))
+                    && b.iter().all(|y| a.iter().any(|x| x.same(&y)))
+            }
             (a, b) => match (a.as_text(), b.as_text()) {
                 // Categories, tools and platform names compare without regard to ASCII
                 // case, as the profile's own names do.

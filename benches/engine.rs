@@ -1,0 +1,301 @@
+//! Benchmarks: profile loading, evaluation, end-to-end audits, and the rule-language
+//! front end. Run with `cargo bench --bench engine` (one core is enough; the figures
+//! in the README come from this harness).
+//!
+//! A plain harness (median of repeated batches, `std::hint::black_box`) rather than
+//! criterion: the numbers needed are few and coarse, and criterion would double the
+//! dependency tree for them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pitfall::check::check_sources;
+use pitfall::check::ir::RuleSet;
+use pitfall::eval::params::resolve;
+use pitfall::eval::{ParamsInForce, evaluate};
+use pitfall::explain::{ReportOptions, report};
+use pitfall::money::Money;
+use pitfall::profile::schema::{MONTHLY, PLATFORM, PRODUCT};
+use pitfall::profile::{Date, FieldValue, Profile, Record, load};
+use pitfall::source::SourceFile;
+
+const PLATFORMS: &[(&str, &str)] = &[
+    ("Tmall", "5%"),
+    ("JD", "8%"),
+    ("Suning", "6%"),
+    ("Yihaodian", "4%"),
+    ("Pinduoduo", "3%"),
+    ("Douyin", "5%"),
+    ("Vipshop", "10%"),
+];
+const CATEGORIES: &[&str] = &["apparel", "electronics", "food", "home_appliances", "beauty"];
+
+/// A valid profile of `products` × `platforms`, deterministic.
+fn generate(products: usize, platforms: usize) -> String {
+    let mut y = String::from(
+        "version: 1\nbusiness:\n  name: Bench Co\n  kind: brand\n  goal: sales\n  currency: CNY\n  capital: 5000000\n  management: medium\n  team: {operations: 6, planning: 2, design: 2, customer_service: 4, content: 1}\n  monthly_costs: {labor: 120000, rent: 20000, utilities: 4000, other: 6000}\n  planning: {sales_plan: true, marketing_budget: true, targets: [gmv, profit]}\nproducts:\n",
+    );
+    for i in 0..products {
+        let price = 59 + (i * 37) % 900;
+        let cost = price * (45 + (i * 13) % 50) / 100;
+        y.push_str(&format!(
+            "  - {{sku: P{i:05}, name: Product {i}, category: {}, price: {price}.00, unit_cost: {cost}.50, logistics: {}.00}}\n",
+            CATEGORIES[i % CATEGORIES.len()],
+            6 + i % 9
+        ));
+    }
+    y.push_str("platforms:\n");
+    for (j, (name, commission)) in PLATFORMS.iter().take(platforms).enumerate() {
+        y.push_str(&format!(
+            "  - name: {name}\n    status: live\n    months_live: {}\n    commission: {commission}\n    fees: {{deposit: 50000, annual: 30000, decoration: 8000}}\n    budget: {}\n    staff: {}\n    monthly: {{gmv: {}, orders: {}, ad_spend: 30000, traffic: stable}}\n    tools: [through_train]\n",
+            6 + j * 3,
+            200000 + j * 50000,
+            1 + j % 3,
+            300000 - j * 30000,
+            1500 - j * 100,
+        ));
+        if products <= 50 && j % 2 == 1 {
+            let skus: Vec<String> = (0..products).step_by(2).map(|i| format!("P{i:05}")).collect();
+            y.push_str(&format!("    sells: [{}]\n", skus.join(", ")));
+        }
+    }
+    y
+}
+
+/// Median time of `f` over `batches` batches of `iters` calls.
+fn time<T>(batches: usize, iters: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut samples = Vec::with_capacity(batches);
+    for _ in 0..batches {
+        let start = Instant::now();
+        for _ in 0..iters {
+            black_box(f());
+        }
+        samples.push(start.elapsed() / iters as u32);
+    }
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn fmt(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1000.0 { format!("{us:.1} µs") } else { format!("{:.2} ms", us / 1000.0) }
+}
+
+fn rules_from(dir: &Path) -> RuleSet {
+    let checked = pitfall::check::check_dir(dir).unwrap_or_else(|_| panic!("rules in {}", dir.display()));
+    checked.rule_set.expect("rule set checks")
+}
+
+fn params(rules: &RuleSet, p: &Profile) -> ParamsInForce {
+    resolve(rules, p, &[]).unwrap_or_else(|_| panic!("params"))
+}
+
+/// The 8-rule subset of `benches/subset/subset.rules`, hand-written: the floor an
+/// interpreter is measured against. Same definitions, same outputs (fired bindings).
+fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
+    let money = |r: &Record, slot: usize| match r.get(slot).map(|f| &f.value) {
+        Some(FieldValue::Money(m)) => Some(m.0),
+        _ => None,
+    };
+    let count = |r: &Record, slot: usize| match r.get(slot).map(|f| &f.value) {
+        Some(FieldValue::Count(c)) => Some(rust_decimal::Decimal::from(*c)),
+        _ => None,
+    };
+    let (price, cost, logistics, category) = (
+        PRODUCT.slot("price"),
+        PRODUCT.slot("unit_cost"),
+        PRODUCT.slot("logistics"),
+        PRODUCT.slot("category"),
+    );
+    let (status, commission, budget, staff, monthly, name) = (
+        PLATFORM.slot("status"),
+        PLATFORM.slot("commission"),
+        PLATFORM.slot("budget"),
+        PLATFORM.slot("staff"),
+        PLATFORM.slot("monthly"),
+        PLATFORM.slot("name"),
+    );
+    let (gmv, orders) = (MONTHLY.slot("gmv"), MONTHLY.slot("orders"));
+    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+    let live = |r: &Record| matches!(r.get(status).map(|f| &f.value), Some(FieldValue::Enum("live")));
+    fn monthly_of(r: &Record, monthly: usize) -> Option<&Record> {
+        match r.get(monthly).map(|f| &f.value) {
+            Some(FieldValue::Record(m)) => Some(m.as_ref()),
+            _ => None,
+        }
+    }
+    let mut fired = Vec::new();
+    let costs = p.business.record("monthly_costs").unwrap();
+    let overheads: rust_decimal::Decimal = ["labor", "rent", "utilities", "other"]
+        .iter()
+        .filter_map(|k| costs.money(k))
+        .map(|m| m.0)
+        .sum();
+    let total_orders: rust_decimal::Decimal = p
+        .platforms
+        .iter()
+        .filter(|r| live(r))
+        .filter_map(|r| monthly_of(r, monthly).and_then(|m| count(m, orders)))
+        .sum();
+    let overhead = overheads.checked_div(total_orders);
+    for (j, pl) in p.platforms.iter().enumerate() {
+        let rate = match pl.get(commission).map(|f| &f.value) {
+            Some(FieldValue::Percent(r)) => Some(r.0),
+            _ => None,
+        };
+        if rate.is_none() {
+            fired.push((5, 0, j as u32));
+        }
+        if count(pl, staff).is_some_and(|s| s < rust_decimal::Decimal::TWO) {
+            fired.push((4, 0, j as u32));
+        }
+        let strengths: &[&str] = match pl.text("name") {
+            Some("Tmall") => &["apparel", "cross_border"],
+            Some("JD" | "Suning") => &["electronics", "home_appliances"],
+            Some("Yihaodian") => &["food"],
+            _ => &[],
+        };
+        let mut fits = false;
+        for (i, pr) in p.products.iter().enumerate() {
+            if !p.sells(j, i) {
+                continue;
+            }
+            if let Some(c) = pr.get(category).and_then(|f| match &f.value {
+                FieldValue::Text(t) => Some(t.as_str()),
+                _ => None,
+            }) && strengths.contains(&c)
+            {
+                fits = true;
+            }
+            if !live(pl) {
+                continue;
+            }
+            let (Some(pp), Some(uc), Some(lg), Some(r), Some(oh)) =
+                (money(pr, price), money(pr, cost), money(pr, logistics), rate, overhead)
+            else {
+                continue;
+            };
+            let com = pp * r / hundred;
+            let net = pp - uc - com - lg - oh;
+            if net / pp * hundred < rust_decimal::Decimal::TEN {
+                fired.push((0, i as u32, j as u32));
+            }
+            if (pp - uc - com) / pp * hundred < rust_decimal::Decimal::from(25) {
+                fired.push((2, i as u32, j as u32));
+            }
+        }
+        if !fits {
+            fired.push((3, 0, j as u32));
+        }
+        let _ = name;
+    }
+    for (i, pr) in p.products.iter().enumerate() {
+        if let (Some(pp), Some(uc)) = (money(pr, price), money(pr, cost))
+            && (pp - uc) / pp * hundred < rust_decimal::Decimal::from(15)
+        {
+            fired.push((1, i as u32, 0));
+        }
+    }
+    // H9: top 20% of live platforms by return hold < 80% of the live budget.
+    let mut ranked: Vec<(rust_decimal::Decimal, rust_decimal::Decimal)> = p
+        .platforms
+        .iter()
+        .filter(|r| live(r))
+        .filter_map(|r| {
+            let b = money(r, budget)?;
+            let g = monthly_of(r, monthly).and_then(|m| money(m, gmv))?;
+            Some((rust_decimal::Decimal::from(12) * g / b, b))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let take = ((ranked.len() as f64) * 0.2).ceil().max(1.0) as usize;
+    let top: rust_decimal::Decimal = ranked.iter().take(take).map(|x| x.1).sum();
+    let all: rust_decimal::Decimal = ranked.iter().map(|x| x.1).sum();
+    if ranked.len() > 1 && top < all * rust_decimal::Decimal::from(80) / hundred {
+        fired.push((6, 0, 0));
+    }
+    let planning = p.business.record("planning");
+    let targets_gmv_only = planning.is_some_and(|pl| match pl.by_name("targets").map(|f| &f.value) {
+        Some(FieldValue::EnumList(t)) => t.len() == 1 && t[0] == "gmv",
+        _ => false,
+    });
+    if targets_gmv_only || planning.and_then(|pl| pl.bool("sales_plan")) == Some(false) {
+        fired.push((7, 0, 0));
+    }
+    let _ = Money::ZERO;
+    fired
+}
+
+/// A generated rule set of `n` rules shaped like the default ones.
+fn generated_rules(n: usize) -> String {
+    let mut s = String::from("param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "rule r{i} {{\n  title \"rule {i}\"\n  area profit\n  severity warning\n  source H{}\n  for product in products, platform in platforms where platform sells product\n  let net = product.price - product.unit_cost - product.price * platform.commission - overhead\n  when net / product.price < floor + {}%\n  advise \"{{product.name}} on {{platform.name}} keeps {{net}}\"\n  because \"reason {i}\"\n  action \"act {i}\"\n}}\n",
+            1 + i % 19,
+            i % 7
+        ));
+    }
+    s
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let subset = rules_from(&root.join("benches/subset"));
+    let default = pitfall::ruleset::load_builtin().unwrap_or_else(|_| panic!("default rules")).rules;
+    let options = ReportOptions {
+        fingerprint: "bench".into(),
+        today: Date::parse("2026-11-26").unwrap(),
+    };
+    println!("pitfall benchmarks: median per run, single-threaded");
+    println!(
+        "{:<18} {:>10} {:>13} {:>13} {:>13} {:>7} {:>14} {:>9}",
+        "profile", "load", "eval default", "eval subset", "floor subset", "ratio", "end-to-end", "e2e/load"
+    );
+    for (label, products, platforms, batches, iters) in
+        [("medium 15×3", 15, 3, 21, 400), ("large 5,000×7", 5000, 7, 7, 2)]
+    {
+        let yaml = generate(products, platforms);
+        let p = load(SourceFile::new("bench.yaml", yaml.clone())).unwrap_or_else(|e| {
+            panic!("{}", pitfall::report::render_plain(&e))
+        });
+        let pd = params(&default, &p);
+        let ps = params(&subset, &p);
+        // The floor and the engine must agree before their times mean anything.
+        let engine_fired: usize = evaluate(&subset, &p, &ps, false).results.iter().map(|r| r.fired.len()).sum();
+        assert_eq!(engine_fired, floor(&p).len(), "floor and engine disagree on {label}");
+
+        let t_load = time(batches, iters, || load(SourceFile::new("bench.yaml", yaml.clone())));
+        let t_default = time(batches, iters, || evaluate(&default, &p, &pd, false).results.len());
+        let t_subset = time(batches, iters, || evaluate(&subset, &p, &ps, false).results.len());
+        let t_floor = time(batches, iters * 4, || floor(&p).len());
+        let t_e2e = time(batches, iters, || {
+            let p = load(SourceFile::new("bench.yaml", yaml.clone())).unwrap_or_else(|_| panic!());
+            let pd = params(&default, &p);
+            let eval = evaluate(&default, &p, &pd, false);
+            let r = report(&eval, &options);
+            pitfall::render::json::render(std::slice::from_ref(&r)).len()
+        });
+        println!(
+            "{:<18} {:>10} {:>13} {:>13} {:>13} {:>6.1}× {:>14} {:>8.2}×",
+            label,
+            fmt(t_load),
+            fmt(t_default),
+            fmt(t_subset),
+            fmt(t_floor),
+            t_subset.as_secs_f64() / t_floor.as_secs_f64(),
+            fmt(t_e2e),
+            t_e2e.as_secs_f64() / t_load.as_secs_f64(),
+        );
+    }
+    for n in [10_000usize] {
+        let text = generated_rules(n);
+        let t = time(5, 1, || {
+            let checked = check_sources(vec![SourceFile::new("gen.rules", text.clone())]).unwrap_or_else(|_| panic!());
+            assert!(checked.rule_set.is_some());
+        });
+        println!("parse + check of a generated {n}-rule set ({} KB): {}", text.len() / 1024, fmt(t));
+    }
+}
