@@ -156,6 +156,12 @@ fn trailing_comments_stay_trailing() {
 fn comments_inside_an_expression_move_above_its_line() {
     let out = fmt("let x = a + # one\n  b # two\n   # three\n");
     assert_eq!(out, "# one\nlet x = a + b  # two\n# three\n");
+    // Holes in templates and negative literals are expressions too.
+    let out = fmt("rule r {\n advise \"x {a + # c\n b}\" # t\n}\nparam p: count = - # neg\n 5\n");
+    assert_eq!(
+        out,
+        "rule r {\n  # c\n  advise  \"x {a + b}\"  # t\n}\n\n# neg\nparam p: count = -5\n"
+    );
 }
 
 #[test]
