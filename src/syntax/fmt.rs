@@ -10,9 +10,11 @@
 //! - inside a rule, a blank line wherever the clause group changes (metadata; `for`,
 //!   `let`, `when`; messages; `conclude`, `suppress`). Clauses are never reordered;
 //! - expressions with canonical spacing and only the parentheses the author wrote;
-//! - a `let`, `when` or `escalate` line wider than [`MAX_WIDTH`] breaks after its
-//!   top-level `and`/`or` (one operand per line) or, for a sum, after `+`/`-` where
-//!   the line is full; continuation lines are indented four more spaces.
+//! - a `let`, `when` or `escalate` line wider than [`MAX_WIDTH`] breaks after the
+//!   operators of its loosest chain: after every `and`/`or` (one condition per line),
+//!   or after `+ - * /` and comparisons where the line is full. Continuation lines
+//!   are indented four more spaces; an operand that still does not fit breaks the
+//!   same way four spaces deeper.
 //!
 //! Comments are placed by position. A comment with code before it on its line trails
 //! the formatted line of that code; a comment on its own line leads the next line
@@ -334,48 +336,54 @@ fn let_text(l: &Let, indent: usize) -> String {
 /// broken after the operators of the expression's loosest chain. Only the tree
 /// decides, so a broken line formats to itself.
 fn breakable(prefix: String, e: &Node<Expr>, indent: usize) -> String {
-    let mut flat = prefix.clone();
-    write_expr(&mut flat, &e.kind);
-    if indent + display_width(&flat) <= MAX_WIDTH {
-        return flat;
-    }
-    let Expr::Binary { op: root, .. } = &e.kind else {
-        return flat;
+    let col = indent + display_width(&prefix);
+    let mut out = prefix;
+    write_fitted(&mut out, e, "", col, indent + CONTINUATION);
+    out
+}
+
+/// Appends `e` and then `suffix` to `out`, whose last line is `col` columns wide,
+/// breaking after operators where the line would pass [`MAX_WIDTH`]. A chain of
+/// `and`/`or` reads as a checklist: one condition per line. Other chains fill each
+/// line. An operand that still does not fit is broken the same way, four columns
+/// deeper, so its continuation lines cannot be mistaken for the next condition.
+/// Returns the width of the last line.
+fn write_fitted(out: &mut String, e: &Node<Expr>, suffix: &str, col: usize, cont: usize) -> usize {
+    let mut flat = expr_text(e);
+    flat.push_str(suffix);
+    let width = display_width(&flat);
+    let root = match &e.kind {
+        Expr::Binary { op, .. } if col + width > MAX_WIDTH => op.kind,
+        _ => {
+            out.push_str(&flat);
+            return col + width;
+        }
     };
-    let class = precedence(root.kind);
-    // A chain of conditions reads as a checklist: one per line. Arithmetic and
-    // comparisons fill each line.
+    let class = precedence(root);
     let one_per_line = class == 0;
     let mut operands = Vec::new();
     let mut ops = Vec::new();
     chain(e, class, &mut operands, &mut ops);
-    let cont = indent + CONTINUATION;
-    let mut out = prefix;
-    // Width of the physical line being filled, indentation included.
-    let mut width = indent + display_width(&out);
+    let mut col = col;
     for (i, operand) in operands.iter().enumerate() {
-        let mut seg = expr_text(operand);
-        if let Some(op) = ops.get(i) {
-            seg.push(' ');
-            seg.push_str(op.as_str());
-        }
-        let w = display_width(&seg);
-        let first = i == 0;
-        if first || (!one_per_line && width + 1 + w <= MAX_WIDTH) {
-            if !first {
+        let seg_suffix = match ops.get(i) {
+            Some(op) => format!(" {}", op.as_str()),
+            None => suffix.to_owned(),
+        };
+        if i > 0 {
+            let seg_width = display_width(&expr_text(operand)) + seg_suffix.len();
+            if one_per_line || col + 1 + seg_width > MAX_WIDTH {
+                out.push('\n');
+                push_indent(out, cont);
+                col = cont;
+            } else {
                 out.push(' ');
-                width += 1;
+                col += 1;
             }
-            out.push_str(&seg);
-            width += w;
-        } else {
-            out.push('\n');
-            out.extend(std::iter::repeat_n(' ', cont));
-            out.push_str(&seg);
-            width = cont + w;
         }
+        col = write_fitted(out, operand, &seg_suffix, col, cont + CONTINUATION);
     }
-    out
+    col
 }
 
 /// Operators grouped by how tightly they bind, for breaking lines: `and` and `or`
