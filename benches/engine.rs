@@ -30,7 +30,13 @@ const PLATFORMS: &[(&str, &str)] = &[
     ("Douyin", "5%"),
     ("Vipshop", "10%"),
 ];
-const CATEGORIES: &[&str] = &["apparel", "electronics", "food", "home_appliances", "beauty"];
+const CATEGORIES: &[&str] = &[
+    "apparel",
+    "electronics",
+    "food",
+    "home_appliances",
+    "beauty",
+];
 
 /// A valid profile of `products` × `platforms`, deterministic.
 fn generate(products: usize, platforms: usize) -> String {
@@ -57,7 +63,10 @@ fn generate(products: usize, platforms: usize) -> String {
             1500 - j * 100,
         ));
         if products <= 50 && j % 2 == 1 {
-            let skus: Vec<String> = (0..products).step_by(2).map(|i| format!("P{i:05}")).collect();
+            let skus: Vec<String> = (0..products)
+                .step_by(2)
+                .map(|i| format!("P{i:05}"))
+                .collect();
             y.push_str(&format!("    sells: [{}]\n", skus.join(", ")));
         }
     }
@@ -80,11 +89,16 @@ fn time<T>(batches: usize, iters: usize, mut f: impl FnMut() -> T) -> Duration {
 
 fn fmt(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
-    if us < 1000.0 { format!("{us:.1} µs") } else { format!("{:.2} ms", us / 1000.0) }
+    if us < 1000.0 {
+        format!("{us:.1} µs")
+    } else {
+        format!("{:.2} ms", us / 1000.0)
+    }
 }
 
 fn rules_from(dir: &Path) -> RuleSet {
-    let checked = pitfall::check::check_dir(dir).unwrap_or_else(|_| panic!("rules in {}", dir.display()));
+    let checked =
+        pitfall::check::check_dir(dir).unwrap_or_else(|_| panic!("rules in {}", dir.display()));
     checked.rule_set.expect("rule set checks")
 }
 
@@ -119,7 +133,12 @@ fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
     );
     let (gmv, orders) = (MONTHLY.slot("gmv"), MONTHLY.slot("orders"));
     let hundred = rust_decimal::Decimal::ONE_HUNDRED;
-    let live = |r: &Record| matches!(r.get(status).map(|f| &f.value), Some(FieldValue::Enum("live")));
+    let live = |r: &Record| {
+        matches!(
+            r.get(status).map(|f| &f.value),
+            Some(FieldValue::Enum("live"))
+        )
+    };
     fn monthly_of(r: &Record, monthly: usize) -> Option<&Record> {
         match r.get(monthly).map(|f| &f.value) {
             Some(FieldValue::Record(m)) => Some(m.as_ref()),
@@ -172,9 +191,13 @@ fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
             if !live(pl) {
                 continue;
             }
-            let (Some(pp), Some(uc), Some(lg), Some(r), Some(oh)) =
-                (money(pr, price), money(pr, cost), money(pr, logistics), rate, overhead)
-            else {
+            let (Some(pp), Some(uc), Some(lg), Some(r), Some(oh)) = (
+                money(pr, price),
+                money(pr, cost),
+                money(pr, logistics),
+                rate,
+                overhead,
+            ) else {
                 continue;
             };
             let com = pp * r / hundred;
@@ -209,7 +232,7 @@ fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
             Some((rust_decimal::Decimal::from(12) * g / b, b))
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|x| std::cmp::Reverse(x.0));
     let take = ((ranked.len() as f64) * 0.2).ceil().max(1.0) as usize;
     let top: rust_decimal::Decimal = ranked.iter().take(take).map(|x| x.1).sum();
     let all: rust_decimal::Decimal = ranked.iter().map(|x| x.1).sum();
@@ -217,10 +240,11 @@ fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
         fired.push((6, 0, 0));
     }
     let planning = p.business.record("planning");
-    let targets_gmv_only = planning.is_some_and(|pl| match pl.by_name("targets").map(|f| &f.value) {
-        Some(FieldValue::EnumList(t)) => t.len() == 1 && t[0] == "gmv",
-        _ => false,
-    });
+    let targets_gmv_only =
+        planning.is_some_and(|pl| match pl.by_name("targets").map(|f| &f.value) {
+            Some(FieldValue::EnumList(t)) => t.len() == 1 && t[0] == "gmv",
+            _ => false,
+        });
     if targets_gmv_only || planning.and_then(|pl| pl.bool("sales_plan")) == Some(false) {
         fired.push((7, 0, 0));
     }
@@ -230,7 +254,9 @@ fn floor(p: &Profile) -> Vec<(u8, u32, u32)> {
 
 /// A generated rule set of `n` rules shaped like the default ones.
 fn generated_rules(n: usize) -> String {
-    let mut s = String::from("param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n");
+    let mut s = String::from(
+        "param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n",
+    );
     for i in 0..n {
         s.push_str(&format!(
             "rule r{i} {{\n  title \"rule {i}\"\n  area profit\n  severity warning\n  source H{}\n  for product in products, platform in platforms where platform sells product\n  let net = product.price - product.unit_cost - product.price * platform.commission - overhead\n  when net / product.price < floor + {}%\n  advise \"{{product.name}} on {{platform.name}} keeps {{net}}\"\n  because \"reason {i}\"\n  action \"act {i}\"\n}}\n",
@@ -244,7 +270,9 @@ fn generated_rules(n: usize) -> String {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let subset = rules_from(&root.join("benches/subset"));
-    let default = pitfall::ruleset::load_builtin().unwrap_or_else(|_| panic!("default rules")).rules;
+    let default = pitfall::ruleset::load_builtin()
+        .unwrap_or_else(|_| panic!("default rules"))
+        .rules;
     let options = ReportOptions {
         fingerprint: "bench".into(),
         today: Date::parse("2026-11-26").unwrap(),
@@ -252,24 +280,45 @@ fn main() {
     println!("pitfall benchmarks: median per run, single-threaded");
     println!(
         "{:<18} {:>10} {:>13} {:>13} {:>13} {:>7} {:>14} {:>9}",
-        "profile", "load", "eval default", "eval subset", "floor subset", "ratio", "end-to-end", "e2e/load"
+        "profile",
+        "load",
+        "eval default",
+        "eval subset",
+        "floor subset",
+        "ratio",
+        "end-to-end",
+        "e2e/load"
     );
-    for (label, products, platforms, batches, iters) in
-        [("medium 15×3", 15, 3, 21, 400), ("large 5,000×7", 5000, 7, 7, 2)]
-    {
+    for (label, products, platforms, batches, iters) in [
+        ("medium 15×3", 15, 3, 21, 400),
+        ("large 5,000×7", 5000, 7, 7, 2),
+    ] {
         let yaml = generate(products, platforms);
-        let p = load(SourceFile::new("bench.yaml", yaml.clone())).unwrap_or_else(|e| {
-            panic!("{}", pitfall::report::render_plain(&e))
-        });
+        let p = load(SourceFile::new("bench.yaml", yaml.clone()))
+            .unwrap_or_else(|e| panic!("{}", pitfall::report::render_plain(&e)));
         let pd = params(&default, &p);
         let ps = params(&subset, &p);
         // The floor and the engine must agree before their times mean anything.
-        let engine_fired: usize = evaluate(&subset, &p, &ps, false).results.iter().map(|r| r.fired.len()).sum();
-        assert_eq!(engine_fired, floor(&p).len(), "floor and engine disagree on {label}");
+        let engine_fired: usize = evaluate(&subset, &p, &ps, false)
+            .results
+            .iter()
+            .map(|r| r.fired.len())
+            .sum();
+        assert_eq!(
+            engine_fired,
+            floor(&p).len(),
+            "floor and engine disagree on {label}"
+        );
 
-        let t_load = time(batches, iters, || load(SourceFile::new("bench.yaml", yaml.clone())));
-        let t_default = time(batches, iters, || evaluate(&default, &p, &pd, false).results.len());
-        let t_subset = time(batches, iters, || evaluate(&subset, &p, &ps, false).results.len());
+        let t_load = time(batches, iters, || {
+            load(SourceFile::new("bench.yaml", yaml.clone()))
+        });
+        let t_default = time(batches, iters, || {
+            evaluate(&default, &p, &pd, false).results.len()
+        });
+        let t_subset = time(batches, iters, || {
+            evaluate(&subset, &p, &ps, false).results.len()
+        });
         let t_floor = time(batches, iters * 4, || floor(&p).len());
         let t_e2e = time(batches, iters, || {
             let p = load(SourceFile::new("bench.yaml", yaml.clone())).unwrap_or_else(|_| panic!());
@@ -290,12 +339,18 @@ fn main() {
             t_e2e.as_secs_f64() / t_load.as_secs_f64(),
         );
     }
-    for n in [10_000usize] {
+    {
+        let n = 10_000usize;
         let text = generated_rules(n);
         let t = time(5, 1, || {
-            let checked = check_sources(vec![SourceFile::new("gen.rules", text.clone())]).unwrap_or_else(|_| panic!());
+            let checked = check_sources(vec![SourceFile::new("gen.rules", text.clone())])
+                .unwrap_or_else(|_| panic!());
             assert!(checked.rule_set.is_some());
         });
-        println!("parse + check of a generated {n}-rule set ({} KB): {}", text.len() / 1024, fmt(t));
+        println!(
+            "parse + check of a generated {n}-rule set ({} KB): {}",
+            text.len() / 1024,
+            fmt(t)
+        );
     }
 }

@@ -115,7 +115,10 @@ fn fires_passes_and_cannot_assess() {
         },
     );
     assert_eq!(rep.recommendations.len(), 1);
-    assert_eq!(rep.recommendations[0].message, "Scarf on Tmall keeps -¥48.00 (-48%)");
+    assert_eq!(
+        rep.recommendations[0].message,
+        "Scarf on Tmall keeps -¥48.00 (-48%)"
+    );
     assert_eq!(rep.data_to_collect.len(), 1);
     assert_eq!(rep.data_to_collect[0].entity, "platform JD");
     assert_eq!(rep.data_to_collect[0].fact, "commission");
@@ -125,7 +128,10 @@ fn fires_passes_and_cannot_assess() {
         .iter()
         .find(|s| s.name == "net")
         .unwrap();
-    assert_eq!(net.values, "¥100.00 − ¥95.00 − ¥100.00 × 5% − ¥8.00 − ¥40.00");
+    assert_eq!(
+        net.values,
+        "¥100.00 − ¥95.00 − ¥100.00 × 5% − ¥8.00 − ¥40.00"
+    );
     assert_eq!(net.result, "-¥48.00");
 }
 
@@ -187,14 +193,21 @@ fn params_come_from_default_profile_and_command_line() {
     let params = resolve(&rs, &p, &cli).unwrap_or_else(|_| panic!("params"));
     assert_eq!(params.sources[0], ParamSource::CommandLine);
     let eval = evaluate(&rs, &p, &params, false);
-    assert_eq!(eval.results[0].fired.len(), 1, "only the loss-making scarf stays under 1%");
+    assert_eq!(
+        eval.results[0].fired.len(),
+        1,
+        "only the loss-making scarf stays under 1%"
+    );
 }
 
 #[test]
 fn wrong_params_are_input_errors() {
     let rs = rules(MARGIN);
     let p = profile(&(shop(None) + "params:\n  margin_flor: 12%\n"));
-    assert!(matches!(resolve(&rs, &p, &[]), Err(ParamProblems::Profile(_))));
+    assert!(matches!(
+        resolve(&rs, &p, &[]),
+        Err(ParamProblems::Profile(_))
+    ));
     let p = profile(&shop(None));
     for bad in ["margin_floor=0.12", "nope=1", "margin_floor"] {
         let cli = [CliParam { text: bad.into() }];
@@ -293,7 +306,11 @@ rule narrow {
             today: Date::parse("2026-11-26").unwrap(),
         },
     );
-    let ids: Vec<_> = rep.recommendations.iter().map(|r| r.rule.as_str()).collect();
+    let ids: Vec<_> = rep
+        .recommendations
+        .iter()
+        .map(|r| r.rule.as_str())
+        .collect();
     assert_eq!(ids, ["broad"]);
     assert_eq!(rep.suppressed.len(), 1);
     assert_eq!(rep.suppressed[0].by, "broad");

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod check;
+mod fmt;
 mod init;
 mod schema;
 mod validate;
@@ -61,6 +62,8 @@ pub enum Command {
     Schema(schema::Args),
     /// Check a rule set like a compiler: syntax, names, fields, units, cycles, lints.
     Check(check::Args),
+    /// Rewrite rule files in the canonical layout (or `--check` that they are).
+    Fmt(fmt::Args),
     /// Audit profiles against the rule set and report explained advice.
     Audit(audit::Args),
     /// Explain, binding by binding, why a rule fired or did not.
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Init(args) => init::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::WhyNot(args) => why_not::run(&args),
     }

@@ -203,9 +203,45 @@ fn syntax_error_for(
     tokens::from_pest(source, first, detailed.as_ref())
 }
 
+/// The pair's span without trailing whitespace and comments. pest lets a rule's span
+/// run over the trivia after its last token when the rule ends in a repetition or an
+/// option that was tried and failed; a label must not underline the next comment.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), trimmed_end(pair))
+}
+
+fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
+    let end = pair.as_span().end();
+    let Some(last) = pair
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::COMMENT)
+        .last()
+    else {
+        return end;
+    };
+    let candidate = trimmed_end(&last);
+    let input = pair.get_input();
+    if only_trivia(input.get(candidate..end).unwrap_or("")) {
+        candidate
+    } else {
+        // Literal tokens (a closing bracket) follow the last child: keep them.
+        let text = input.get(..end).unwrap_or("");
+        text.trim_end().len().max(candidate)
+    }
+}
+
+/// Whether `text` is whitespace and `# comments` only.
+fn only_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
+            None => return rest.is_empty(),
+        }
+    }
 }
 
 /// The pair's children without comments (comments are collected separately).
