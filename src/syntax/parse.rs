@@ -19,10 +19,10 @@ use crate::syntax::tokens;
 mod grammar {
     #[derive(pest_derive::Parser)]
     #[grammar = "../grammar/rules.pest"]
-    pub(crate) struct RulesParser;
+    pub struct RulesParser;
 }
 
-pub(crate) use grammar::{Rule, RulesParser};
+pub use grammar::{Rule, RulesParser};
 
 /// The largest rule file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
