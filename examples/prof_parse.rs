@@ -2,11 +2,14 @@
 use std::time::Instant;
 fn main() {
     let n = 10_000;
-    let mut s = String::from("param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n");
+    let mut s = String::from(
+        "param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n",
+    );
     for i in 0..n {
         s.push_str(&format!("rule r{i} {{\n  title \"rule {i}\"\n  area profit\n  severity warning\n  source H{}\n  for product in products, platform in platforms where platform sells product\n  let net = product.price - product.unit_cost - product.price * platform.commission - overhead\n  when net / product.price < floor + {}%\n  advise \"{{product.name}} on {{platform.name}} keeps {{net}}\"\n  because \"reason {i}\"\n  action \"act {i}\"\n}}\n", 1 + i % 19, i % 7));
     }
-    pest_only(&s); pest_only(&s);
+    pest_only(&s);
+    pest_only(&s);
     let src = pitfall::source::SourceFile::new("g.rules", s);
     for _ in 0..3 {
         let t = Instant::now();
@@ -22,7 +25,8 @@ fn main() {
 fn pest_only(text: &str) {
     use pest::Parser;
     let t = Instant::now();
-    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text).unwrap();
+    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text)
+        .unwrap();
     println!("pest {:?}", t.elapsed());
     let t = Instant::now();
     let n = p.flatten().count();

@@ -59,8 +59,12 @@ pub struct Step {
     pub formula: String,
     /// The formula with every value filled in (`¥399.00 − ¥210.00 − ...`).
     pub values: String,
-    /// The result.
+    /// The result, formatted by its unit.
     pub result: String,
+    /// The exact decimal behind a numeric result (money and counts in their units,
+    /// percents in percent points), for tools that recompute the figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<String>,
 }
 
 /// A param as it stood during the audit.
@@ -83,11 +87,20 @@ pub struct RuleLocation {
     pub line: usize,
 }
 
+/// A rule variable and the entity or value it was bound to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bound {
+    /// The variable (`product`).
+    pub name: String,
+    /// What it stood for (`Down jacket`).
+    pub value: String,
+}
+
 /// Why a recommendation fired, value by value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     /// The rule's variables and what each was bound to.
-    pub bindings: Vec<(String, String)>,
+    pub bindings: Vec<Bound>,
     /// Values computed on the way (global and local lets), then each part of the condition.
     pub steps: Vec<Step>,
     /// Params the rule reads, with their values and sources.

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::advice::{
-    Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed, ProductRef,
-    Recommendation, Report, RuleLocation, Step, Suppressed, Waived,
+    Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
+    ProductRef, Recommendation, Report, RuleLocation, Step, Suppressed, Waived,
 };
 use crate::check::ir::{
     Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, Template, TemplatePart,
@@ -364,11 +364,9 @@ impl<'a> Explainer<'a> {
             .bindings
             .iter()
             .zip(&binding.values)
-            .map(|(b, v)| {
-                (
-                    b.name.clone(),
-                    format_value(v, &b.ty, profile, Style::Evidence),
-                )
+            .map(|(b, v)| Bound {
+                name: b.name.clone(),
+                value: format_value(v, &b.ty, profile, Style::Evidence),
             })
             .collect();
 
@@ -405,6 +403,7 @@ impl<'a> Explainer<'a> {
                 formula: self.text_of(decl.loc.file, &decl.expr),
                 values: self.subst(&decl.expr, &trace),
                 result: self.result(&value, &decl.expr.ty),
+                exact: exact(&value),
             });
         }
 
@@ -427,6 +426,7 @@ impl<'a> Explainer<'a> {
                 formula: self.text_of(rule.loc.file, &l.expr),
                 values: self.subst(&l.expr, &trace),
                 result: self.result(&value, &l.expr.ty),
+                exact: exact(&value),
             });
         }
         let mut conjuncts = Vec::new();
@@ -441,6 +441,7 @@ impl<'a> Explainer<'a> {
                     Some(v) => self.result(&v, &c.ty),
                     None => "not needed".to_owned(),
                 },
+                exact: None,
             });
         }
         for (level, cond) in &rule.escalations {
@@ -453,6 +454,7 @@ impl<'a> Explainer<'a> {
                     Some(v) => self.result(&v, &cond.ty),
                     None => "not needed".to_owned(),
                 },
+                exact: None,
             });
         }
 
@@ -560,6 +562,14 @@ impl<'a> Explainer<'a> {
             entity: binding_entity(self.profile, binding),
             reason: unknown_reason(self.profile, u),
         }
+    }
+}
+
+/// The exact decimal of a numeric value.
+fn exact(v: &Result<Value<'_>, Unknown>) -> Option<String> {
+    match v {
+        Ok(Value::Num(d)) => Some(d.normalize().to_string()),
+        _ => None,
     }
 }
 

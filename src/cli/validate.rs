@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use pitfall::profile::{self, ParamKind, ProfileErrors, RuleSetNames};
+use pitfall::profile::{self, ProfileErrors};
 use pitfall::report;
 
 use super::{Outcome, eprint_text, print_text, stderr_color};
@@ -16,11 +16,18 @@ pub struct Args {
     /// Profile files (YAML) to check.
     #[arg(required = true, value_name = "PROFILE")]
     pub profiles: Vec<PathBuf>,
+    /// The rule set whose params and rule ids `params:` and `waivers:` may name
+    /// (the built-in rule set without it).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 /// Runs `pitfall validate`.
 pub fn run(args: &Args) -> Outcome {
-    let names = builtin_names();
+    let names = match super::load_rules(args.rules.as_deref()) {
+        Ok(loaded) => pitfall::eval::params::names_of(&loaded.rules),
+        Err(outcome) => return outcome,
+    };
     let color = stderr_color();
     let mut invalid = 0usize;
     let mut errors = 0usize;
@@ -60,48 +67,5 @@ pub fn run(args: &Args) -> Outcome {
             s(errors)
         ));
         Outcome::Invalid
-    }
-}
-
-/// The parameters and rule ids of the default rule set (HEURISTICS.md).
-// Replaced by the default rule set's declarations once it exists.
-fn builtin_names() -> RuleSetNames {
-    use ParamKind::{Count, Money, Percent};
-    let params = [
-        ("margin_floor", Percent),
-        ("upstream_floor", Percent),
-        ("price_room", Percent),
-        ("pareto_top", Percent),
-        ("pareto_share", Percent),
-        ("min_staff", Count),
-        ("payback_months", Count),
-        ("data_floor", Count),
-        ("capital_per_platform", Money),
-    ];
-    let rules = [
-        "platform_category_mismatch",
-        "every_platform_at_once",
-        "understaffed_platform",
-        "spread_too_thin",
-        "commission_unconfirmed",
-        "thin_net_margin",
-        "negative_net_margin",
-        "thin_upstream_margin",
-        "no_price_room",
-        "budget_not_on_best_returns",
-        "unknown_costs",
-        "platform_not_paying_back",
-        "goal_undecided",
-        "next_platform_too_early",
-        "multi_platform_service_gap",
-        "foreign_platform_tools",
-        "slots_without_groundwork",
-        "slots_before_data",
-        "gmv_only_targets",
-        "promo_item_investment",
-    ];
-    RuleSetNames {
-        params: params.into_iter().map(|(n, k)| (n.to_owned(), k)).collect(),
-        rules: rules.into_iter().map(str::to_owned).collect(),
     }
 }

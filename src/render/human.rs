@@ -89,7 +89,7 @@ pub fn render(r: &Report, opts: Options) -> String {
         for s in &r.suppressed {
             let _ = writeln!(
                 out,
-                "  - {} {}: replaced by {}",
+                "  - {}{}: replaced by {}",
                 s.recommendation.rule,
                 entity_suffix(&s.recommendation),
                 s.by
@@ -166,12 +166,17 @@ fn entity_suffix(r: &Recommendation) -> String {
 }
 
 fn recommendation(out: &mut String, r: &Recommendation, p: &Paint, explain: bool) {
+    let about = r.entity.label();
+    let about = if about.is_empty() {
+        String::new()
+    } else {
+        format!(" — {about}")
+    };
     let _ = writeln!(
         out,
-        "  {} {}{} {}",
+        "  {} {}{about} {}",
         p.severity(r.severity),
         p.bold(&r.title),
-        entity_suffix(r),
         p.dim(&format!("[{} · {}]", r.rule, r.heuristic))
     );
     let _ = writeln!(out, "          {}", r.message);
@@ -201,7 +206,7 @@ fn evidence(out: &mut String, e: &Evidence, p: &Paint, location: &str) {
         let b: Vec<String> = e
             .bindings
             .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
+            .map(|b| format!("{} = {}", b.name, b.value))
             .collect();
         let _ = writeln!(out, "            {}", b.join(", "));
     }

@@ -14,6 +14,15 @@ fn badge(s: Severity) -> &'static str {
     }
 }
 
+/// "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// Escapes the characters that would break a table cell.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -31,17 +40,25 @@ pub fn render(r: &Report) -> String {
             "No problem found: every check that could be made on the data provided passes.\n"
         );
     } else {
-        let _ = writeln!(
-            out,
-            "This review found {}, {} and {}.\n",
-            plural(
+        let mut found = Vec::new();
+        if c.error > 0 {
+            found.push(plural(
                 c.error,
                 "problem that costs money now",
-                "problems that cost money now"
-            ),
-            plural(c.warning, "risk to act on", "risks to act on"),
-            plural(c.info, "point to keep in mind", "points to keep in mind"),
-        );
+                "problems that cost money now",
+            ));
+        }
+        if c.warning > 0 {
+            found.push(plural(c.warning, "risk to act on", "risks to act on"));
+        }
+        if c.info > 0 {
+            found.push(plural(
+                c.info,
+                "point to keep in mind",
+                "points to keep in mind",
+            ));
+        }
+        let _ = writeln!(out, "This review found {}.\n", join_and(&found));
         let _ = writeln!(out, "| | Finding | About |");
         let _ = writeln!(out, "|---|---|---|");
         for rec in &r.recommendations {
@@ -160,11 +177,12 @@ fn recommendation(out: &mut String, r: &Recommendation) {
         let _ = writeln!(out, "- {a}");
     }
     out.push('\n');
+    // Figures only: the condition and lists of words are in the message already.
     let numbers: Vec<_> = r
         .evidence
         .steps
         .iter()
-        .filter(|s| s.name != "when")
+        .filter(|s| s.name != "when" && s.exact.is_some())
         .collect();
     if !numbers.is_empty() {
         let _ = writeln!(out, "**The numbers.**\n");

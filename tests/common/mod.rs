@@ -3,61 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use pitfall::profile::{self, ParamKind, ProfileErrors, RuleSetNames};
+use pitfall::profile::{self, ProfileErrors, RuleSetNames};
 
 /// The crate root, so fixture paths in diagnostics are relative and machine-independent.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The names `pitfall validate` checks against.
-///
-/// A copy of `builtin_names` in src/cli/validate.rs (the binary's, out of reach of tests);
-/// `tests/cli.rs` checks that the binary prints exactly these tests' diagnostics, so the
-/// two cannot drift apart unnoticed. Both go once the default rule set declares them.
+/// The names `pitfall validate` checks profiles against: the default rule set's
+/// params and rule ids.
 pub fn rule_names() -> RuleSetNames {
-    use ParamKind::{Count, Money, Percent};
-    RuleSetNames {
-        params: [
-            ("margin_floor", Percent),
-            ("upstream_floor", Percent),
-            ("price_room", Percent),
-            ("pareto_top", Percent),
-            ("pareto_share", Percent),
-            ("min_staff", Count),
-            ("payback_months", Count),
-            ("data_floor", Count),
-            ("capital_per_platform", Money),
-        ]
-        .into_iter()
-        .map(|(n, k)| (n.to_owned(), k))
-        .collect(),
-        rules: [
-            "platform_category_mismatch",
-            "every_platform_at_once",
-            "understaffed_platform",
-            "spread_too_thin",
-            "commission_unconfirmed",
-            "thin_net_margin",
-            "negative_net_margin",
-            "thin_upstream_margin",
-            "no_price_room",
-            "budget_not_on_best_returns",
-            "unknown_costs",
-            "platform_not_paying_back",
-            "goal_undecided",
-            "next_platform_too_early",
-            "multi_platform_service_gap",
-            "foreign_platform_tools",
-            "slots_without_groundwork",
-            "slots_before_data",
-            "gmv_only_targets",
-            "promo_item_investment",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect(),
-    }
+    pitfall::eval::params::names_of(&default_rules().rules)
 }
 
 /// Loads `relative` (from the crate root) and checks it against [`rule_names`], as
@@ -84,4 +40,53 @@ pub fn yaml_files(dir: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The default rule set, checked (panics on a broken rule set: every test needs it).
+pub fn default_rules() -> pitfall::ruleset::Loaded {
+    pitfall::ruleset::load_builtin()
+        .unwrap_or_else(|_| panic!("the default rule set does not check"))
+}
+
+/// The audit date used by every test, so waiver expiry never depends on the clock.
+pub fn test_day() -> pitfall::profile::Date {
+    pitfall::profile::Date::parse("2026-11-26").unwrap()
+}
+
+/// Every valid fixture: `fixtures/*.yaml` and `fixtures/thresholds/*.yaml`, as
+/// relative paths, sorted.
+pub fn valid_fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["fixtures", "fixtures/thresholds"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| Path::new(dir).join(p.file_name().unwrap()))
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    out
+}
+
+/// Audits a fixture (path relative to the crate root) with the default rules.
+pub fn audit(rules: &pitfall::ruleset::Loaded, rel: &Path) -> pitfall::advice::Report {
+    let text = std::fs::read(root().join(rel)).unwrap();
+    let profile = profile::load_bytes(&rel.display().to_string(), text)
+        .unwrap_or_else(|e| panic!("{}", pitfall::report::render_plain(&e)));
+    let params = pitfall::eval::params::resolve(&rules.rules, &profile, &[])
+        .unwrap_or_else(|_| panic!("params of {}", rel.display()));
+    let eval = pitfall::eval::evaluate(&rules.rules, &profile, &params, false);
+    let mut report = pitfall::explain::report(
+        &eval,
+        &pitfall::explain::ReportOptions {
+            fingerprint: rules.fingerprint.clone(),
+            today: test_day(),
+        },
+    );
+    // Snapshots should change when advice changes, not on every edit of a rule file.
+    report.rules_fingerprint = "sha256:…".to_owned();
+    report
 }

@@ -1,0 +1,230 @@
+//! The other renderings, on chosen fixtures: `--explain`, Markdown for clients,
+//! `why-not`, and the CLI's exit codes and determinism.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use pitfall::render;
+
+fn human_explain(rel: &str) -> String {
+    let rules = common::default_rules();
+    let report = common::audit(&rules, Path::new(rel));
+    render::human::render(
+        &report,
+        render::human::Options {
+            color: false,
+            explain: true,
+        },
+    )
+}
+
+#[test]
+fn explain_shows_the_numbers_behind_each_recommendation() {
+    insta::assert_snapshot!(
+        "explain_distributor",
+        human_explain("fixtures/distributor-thin-upstream-margin.yaml")
+    );
+    insta::assert_snapshot!(
+        "explain_apparel",
+        human_explain("fixtures/apparel-brand-on-jd-and-suning.yaml")
+    );
+}
+
+#[test]
+fn markdown_reports_read_as_client_documents() {
+    let rules = common::default_rules();
+    for (name, rel) in [
+        (
+            "markdown_apparel",
+            "fixtures/apparel-brand-on-jd-and-suning.yaml",
+        ),
+        (
+            "markdown_commission_unconfirmed",
+            "fixtures/commission-unconfirmed.yaml",
+        ),
+        ("markdown_promo_item", "fixtures/promo-item-below-cost.yaml"),
+        (
+            "markdown_well_run",
+            "fixtures/well-run-single-platform.yaml",
+        ),
+    ] {
+        let report = common::audit(&rules, Path::new(rel));
+        insta::assert_snapshot!(name, render::markdown::render(&report));
+    }
+}
+
+fn pitfall(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pitfall"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn why_not_explains_each_binding() {
+    let out = pitfall(&[
+        "why-not",
+        "fixtures/well-run-single-platform.yaml",
+        "thin_net_margin",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "why_not_well_run_thin_margin",
+        String::from_utf8(out.stdout).unwrap()
+    );
+    let out = pitfall(&[
+        "why-not",
+        "fixtures/commission-unconfirmed.yaml",
+        "no_price_room",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "why_not_commission_unconfirmed",
+        String::from_utf8(out.stdout).unwrap()
+    );
+    let out = pitfall(&[
+        "why-not",
+        "fixtures/well-run-single-platform.yaml",
+        "thin_net_margn",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("did you mean `thin_net_margin`?")
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let distributor = "fixtures/distributor-thin-upstream-margin.yaml";
+    let well_run = "fixtures/well-run-single-platform.yaml";
+    // Errors fire for the distributor: exit 1 at the default threshold.
+    assert_eq!(
+        pitfall(&["audit", distributor, "--today", "2026-11-26"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        pitfall(&["audit", well_run, "--today", "2026-11-26"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        pitfall(&[
+            "audit",
+            well_run,
+            "--fail-on",
+            "info",
+            "--today",
+            "2026-11-26"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let gmv = "fixtures/gmv-only-target-no-plan.yaml";
+    assert_eq!(
+        pitfall(&["audit", gmv, "--today", "2026-11-26"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        pitfall(&[
+            "audit",
+            gmv,
+            "--fail-on",
+            "warning",
+            "--today",
+            "2026-11-26"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    // Bad input: exit 2, never a panic.
+    assert_eq!(
+        pitfall(&["audit", "fixtures/invalid/percent-without-sign.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        pitfall(&["audit", well_run, "--param", "margin_floor=0.1"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        pitfall(&["audit", well_run, "--param", "nope=1"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        pitfall(&["audit", well_run, "--rules", "no-such-dir"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_command_line_param_changes_the_advice_and_is_reported() {
+    let out = pitfall(&[
+        "audit",
+        "fixtures/well-run-single-platform.yaml",
+        "--param",
+        "margin_floor=30%",
+        "--explain",
+        "--today",
+        "2026-11-26",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("thin_net_margin"), "{text}");
+    assert!(text.contains("margin_floor = 30% (command line)"), "{text}");
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_in_every_format() {
+    let all: Vec<String> = common::valid_fixtures()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    for format in ["human", "json", "markdown"] {
+        let mut args = vec!["audit", "--format", format, "--today", "2026-11-26"];
+        args.extend(all.iter().map(String::as_str));
+        let a = pitfall(&args);
+        let b = pitfall(&args);
+        assert_eq!(a.stdout, b.stdout, "{format}");
+        assert!(!a.stdout.is_empty());
+    }
+}
+
+#[test]
+fn json_is_valid_and_versioned() {
+    let out = pitfall(&[
+        "audit",
+        "--format",
+        "json",
+        "fixtures/commission-unconfirmed.yaml",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let report = &v["reports"][0];
+    assert!(
+        report["rules_fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    assert_eq!(report["data_to_collect"][0]["fact"], "commission");
+}
