@@ -1,7 +1,8 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 use std::time::Instant;
 fn main() {
-    let n = 10_000;
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let reps: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(3);
     let mut s = String::from(
         "param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n",
     );
@@ -11,7 +12,7 @@ fn main() {
     pest_only(&s);
     pest_only(&s);
     let src = pitfall::source::SourceFile::new("g.rules", s);
-    for _ in 0..3 {
+    for _ in 0..reps {
         let t = Instant::now();
         let f = pitfall::syntax::parse_file(&src).unwrap();
         let t1 = t.elapsed();

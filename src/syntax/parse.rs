@@ -625,7 +625,22 @@ impl Lower<'_> {
                     }
                 };
             }
-            Rule::name => Expr::Name(pair.as_str().to_owned()),
+            Rule::name => {
+                let mut it = children(pair);
+                let ident = it.next()?;
+                let Some(call) = it.next() else {
+                    return Some((Node::new(Expr::Name(ident.as_str().to_owned()), span), 1));
+                };
+                let name = self.ident(ident);
+                let mut args = Vec::new();
+                let mut depth = 0;
+                for p in children(call) {
+                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    depth = depth.max(d);
+                    args.push(e);
+                }
+                return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
+            }
             Rule::paren => {
                 let (inner, depth) =
                     self.pratt_pairs(children(children(pair).next()?).collect())?;
@@ -692,18 +707,6 @@ impl Lower<'_> {
                     span,
                 );
                 return self.deep(node, d1.max(d2) + 1);
-            }
-            Rule::call => {
-                let mut it = children(pair);
-                let name = self.ident(it.next()?);
-                let mut args = Vec::new();
-                let mut depth = 0;
-                for p in it {
-                    let (e, d) = self.pratt_pairs(children(p).collect())?;
-                    depth = depth.max(d);
-                    args.push(e);
-                }
-                return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
             }
             Rule::collection => return self.pratt_pairs(children(pair).collect()),
             _ => return None,

@@ -60,7 +60,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         if_expr | kw_if => "`if`",
         aggregate | agg_name => "an aggregate (`sum(... for x in ...)`)",
         call => "a function call",
-        name | ident => "a name",
+        name | ident | word => "a name",
         literal | neg_literal => "a value",
         percent_lit => "a percent",
         number_lit => "a number",
