@@ -628,6 +628,27 @@ impl Checker {
             BinOp::Sells => {
                 let p = self.expr(lhs, scope, files, None);
                 let q = self.expr(rhs, scope, files, None);
+                // `product sells platform`: one mistake, so one error that says how
+                // to turn it round (not one per side).
+                if p.ty == Type::Product && q.ty == Type::Platform {
+                    let src = self.src_of(scope);
+                    let err = CheckError::new(
+                        CheckCode::TypeMismatch,
+                        &src,
+                        op.span,
+                        "the sides of `sells` are swapped: a platform sells a product",
+                        "platform and product swapped",
+                    )
+                    .also(p.span, "this is a product")
+                    .also(q.span, "this is a platform")
+                    .help(format!(
+                        "write `{} sells {}`",
+                        src.slice(q.span),
+                        src.slice(p.span)
+                    ));
+                    self.error(err);
+                    return mk(ExprKind::Sells(Box::new(p), Box::new(q)), Type::Bool, span);
+                }
                 for (x, want) in [(&p, Type::Platform), (&q, Type::Product)] {
                     if !x.ty.fits(&want) {
                         let err = CheckError::new(
@@ -962,7 +983,7 @@ impl Checker {
             let agg = matches!(name.kind.as_str(), "any" | "all" | "avg" | "list");
             let help = if agg {
                 format!(
-                    "`{0}` ranges over a collection: `{0}(x.field for x in xs)`",
+                    "write the value, then what it ranges over: `{0}(p.budget for p in platforms)`",
                     name.kind
                 )
             } else {
@@ -979,18 +1000,25 @@ impl Checker {
                     },
                 )
             };
-            let err = CheckError::new(
-                if agg {
-                    CheckCode::WrongArguments
-                } else {
-                    CheckCode::UnknownFunction
-                },
-                &self.src_of(scope),
-                name.span,
-                format!("unknown function `{}`", name.kind),
-                "here",
-            )
-            .help(help);
+            // `avg(xs)`: a known aggregate written like a function is not "unknown".
+            let (code, message, label) = if agg {
+                (
+                    CheckCode::WrongArguments,
+                    format!(
+                        "`{}` ranges over a collection and needs `for ... in ...`",
+                        name.kind
+                    ),
+                    "written like a function",
+                )
+            } else {
+                (
+                    CheckCode::UnknownFunction,
+                    format!("unknown function `{}`", name.kind),
+                    "not a function of the rule language",
+                )
+            };
+            let err =
+                CheckError::new(code, &self.src_of(scope), name.span, message, label).help(help);
             self.error(err);
             return error_expr(span);
         };

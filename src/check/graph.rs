@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use super::ir::Loc;
 use super::{CheckCode, CheckError, Checker, Global, Owner};
 
 /// Facts read by `owner`, directly or through the global lets it reads.
@@ -136,32 +137,51 @@ fn report_cycles(
                 .and_then(|f| checker.facts.get(*f))
                 .map_or("?".to_owned(), |(name, _)| name.clone());
             steps.push(format!(
-                "`{}` reads `{fact}`, concluded by `{}`",
-                names[i],
+                "reads `{fact}`, concluded by `{}`",
                 names[(i + 1) % cycle.len()]
             ));
         }
-        let Some(first) = cycle
-            .first()
-            .and_then(|r| checker.rules.get(*r))
-            .and_then(|x| x.as_ref())
-        else {
+        // Label each rule of the circle at its id with the fact it reads; the help
+        // spells the circle out too when it crosses files (a label cannot).
+        let locs: Vec<Option<Loc>> = names
+            .iter()
+            .map(|n| checker.rule_ids.get(n).copied())
+            .collect();
+        let Some(Some(first)) = locs.first().copied() else {
             continue;
         };
-        let loc = first.loc;
-        let id = first.id.clone();
-        let src = checker.src(loc.file).clone();
-        let e = CheckError::new(
+        let src = checker.src(first.file).clone();
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let mut e = CheckError::new(
             CheckCode::Cycle,
             &src,
-            loc.span,
-            format!("rules depend on each other in a circle: {}", names.join(" → ") + " → " + &id),
-            "this rule is part of the circle",
-        )
-        .help(format!(
-            "{}; break the circle by having one rule compute what it needs instead of reading a fact",
-            steps.join("; ")
-        ));
+            first.span,
+            format!(
+                "rules depend on each other in a circle: {} → {}",
+                quoted.join(" → "),
+                quoted[0]
+            ),
+            steps[0].clone(),
+        );
+        let mut one_file = true;
+        for (loc, step) in locs.iter().zip(&steps).skip(1) {
+            match loc {
+                Some(l) if l.file == first.file => e = e.also(l.span, step.clone()),
+                _ => one_file = false,
+            }
+        }
+        let fix =
+            "break the circle by having one rule compute what it needs instead of reading a fact";
+        let e = if one_file {
+            e.help(fix)
+        } else {
+            let spelled: Vec<String> = names
+                .iter()
+                .zip(&steps)
+                .map(|(n, s)| format!("`{n}` {s}"))
+                .collect();
+            e.help(format!("{}; {fix}", spelled.join("; ")))
+        };
         checker.errors.push(e);
     }
 }

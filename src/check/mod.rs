@@ -193,6 +193,8 @@ struct Checker {
     rules: Vec<Option<ir::RuleDecl>>,
     /// Rule ids, for suppress checks and duplicates: id → (rule index in `rules`, loc).
     rule_ids: HashMap<String, Loc>,
+    /// Global lets being typed, outermost first: a cycle among lets is named from it.
+    let_stack: Vec<LetId>,
 }
 
 struct LetSlot {
@@ -219,6 +221,7 @@ impl Checker {
             used: HashSet::new(),
             rules: Vec::new(),
             rule_ids: HashMap::new(),
+            let_stack: Vec::new(),
         }
     }
 
@@ -467,11 +470,25 @@ impl Checker {
                     None => return Type::Error,
                 };
                 let (file, span) = used_at.unwrap_or((loc.file, loc.span));
+                let circle: Vec<String> = self
+                    .let_stack
+                    .iter()
+                    .skip_while(|l| **l != id)
+                    .filter_map(|l| self.lets.get(*l).map(|x| format!("`{}`", x.name)))
+                    .collect();
+                let message = if circle.len() > 1 {
+                    format!(
+                        "lets depend on each other in a circle: {} → `{name}`",
+                        circle.join(" → ")
+                    )
+                } else {
+                    format!("let `{name}` depends on itself")
+                };
                 let e = CheckError::new(
                     CheckCode::Cycle,
                     self.src(file),
                     span,
-                    format!("let `{name}` depends on itself"),
+                    message,
                     format!("`{name}` is read here while its own value is being computed"),
                 )
                 .help("a let cannot be computed from itself, directly or through other lets");
@@ -491,7 +508,9 @@ impl Checker {
                     return Type::Error;
                 };
                 let mut scope = expr::Scope::new(file, Owner::Let(id));
+                self.let_stack.push(id);
                 let value = self.expr(&decl.kind.value, &mut scope, files, None);
+                self.let_stack.pop();
                 let ty = match &decl.kind.ty {
                     Some(want) => {
                         let want = self.type_expr(want, file, true);
@@ -549,7 +568,7 @@ impl Checker {
                 format!("expected a {want} value, found {found}"),
                 format!("expected {want}"),
             )
-            .maybe_help(help);
+            .maybe_help(help.or_else(|| literal_example(want)));
             this.error(e);
             None
         };
@@ -640,6 +659,8 @@ impl Checker {
             );
             if *want == Type::Percent && e.ty.is_unitless() {
                 err = err.help("percents are written with `%`, e.g. `10%`");
+            } else if *want == Type::Bool {
+                err = err.help("a condition is true or false: compare the value, e.g. `net < 0`");
             }
             self.error(err);
         }
@@ -711,11 +732,13 @@ impl Checker {
     /// Unused params and lets.
     fn lints(&mut self) {
         for (id, p) in self.params.iter().enumerate() {
-            if !self.used.contains(&Global::Param(id)) {
-                let span = self
-                    .globals
-                    .get(&p.name)
-                    .map_or(p.loc.span, |(_, l)| l.span);
+            // A param whose name was taken (a duplicate) already has its error; "never
+            // read" would point at the other declaration.
+            let Some((Global::Param(g), l)) = self.globals.get(&p.name) else {
+                continue;
+            };
+            if *g == id && !self.used.contains(&Global::Param(id)) {
+                let span = l.span;
                 self.errors.push(
                     CheckError::new(
                         CheckCode::UnusedParam,
@@ -731,11 +754,11 @@ impl Checker {
             }
         }
         for (id, l) in self.lets.iter().enumerate() {
-            if !self.used.contains(&Global::Let(id)) {
-                let span = self
-                    .globals
-                    .get(&l.name)
-                    .map_or(l.loc.span, |(_, loc)| loc.span);
+            let Some((Global::Let(g), loc)) = self.globals.get(&l.name) else {
+                continue;
+            };
+            if *g == id && !self.used.contains(&Global::Let(id)) {
+                let span = loc.span;
                 self.errors.push(
                     CheckError::new(
                         CheckCode::UnusedLet,
@@ -749,6 +772,21 @@ impl Checker {
             }
         }
     }
+}
+
+/// How to write a literal of type `want`, for a declaration given the wrong kind.
+fn literal_example(want: &Type) -> Option<String> {
+    let example = match want {
+        Type::Money => "write an amount as a plain number, e.g. `50000`",
+        Type::Percent => "write a percent with `%`, e.g. `10%`",
+        Type::Number => "write a number, e.g. `1.5`",
+        Type::Count => "write a whole number, e.g. `2`",
+        Type::Text => "write text in double quotes, e.g. `\"Tmall\"`",
+        Type::Bool => "write `true` or `false`",
+        Type::List(_) => "write a list in brackets, e.g. `[\"apparel\", \"food\"]`",
+        _ => return None,
+    };
+    Some(example.to_owned())
 }
 
 /// Parses a literal's digits (underscores allowed as separators).

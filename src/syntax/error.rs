@@ -27,6 +27,33 @@ pub enum SyntaxError {
         help: Option<String>,
     },
 
+    /// A bracket or quote left open: the text reached something that cannot continue
+    /// inside it. Pointing at the opener is what helps; where pest stopped may be
+    /// lines later, or the end of the file.
+    #[error("`{open}` is not closed before {found}")]
+    #[diagnostic(code(rules::syntax))]
+    Unclosed {
+        /// The rule file.
+        #[source_code]
+        src: SourceFile,
+        /// The opening bracket or quote.
+        #[label("this `{open}` is not closed")]
+        span: SourceSpan,
+        /// Where reading stopped; `None` at the end of the file, which has no
+        /// character to underline.
+        #[label("expected `{close}` before this")]
+        stopped: Option<SourceSpan>,
+        /// The opener (`{`, `(`, `[`, `"`).
+        open: char,
+        /// Its closer.
+        close: char,
+        /// What stands where reading stopped (`` `advise` ``, `end of file`).
+        found: String,
+        /// Where to put the closer.
+        #[help]
+        help: Option<String>,
+    },
+
     /// An operator from another language (`&&`, `=`, `≤`).
     #[error("`{written}` is not an operator of the rule language")]
     #[diagnostic(code(rules::bad_operator), help("write `{instead}` {why}"))]

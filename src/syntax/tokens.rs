@@ -26,9 +26,8 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         }
         table_default => "`default`",
         table_row => "a table row (`\"key\" -> value`)",
-        type_expr | list_type | base_type => {
-            "a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)"
-        }
+        // The types are listed in the help line: the message stays one line.
+        type_expr | list_type | base_type => "a type",
         title_clause | area_clause | severity_clause | escalate_clause | source_clause
         | tags_clause | for_clause | when_clause | advise_clause | because_clause
         | action_clause | conclude_clause | suppress_clause => "a rule clause",
@@ -182,6 +181,23 @@ pub(crate) fn from_pest(
         expected.push("something else".to_owned());
     }
     let found = describe_found(text, pos);
+    // `<>` never reaches the grammar's mistaken-operator rule: `<` parses as an
+    // operator first, and the parse fails on the `>`.
+    if text.get(pos..).is_some_and(|r| r.starts_with('>'))
+        && text.get(..pos).is_some_and(|b| b.ends_with('<'))
+    {
+        let (instead, why) = bad_operator_hint("<>");
+        return SyntaxError::BadOperator {
+            src: source.clone(),
+            span: Span::new(pos - 1, pos + 1).into(),
+            written: "<>".to_owned(),
+            instead: instead.to_owned(),
+            why: why.to_owned(),
+        };
+    }
+    if let Some(e) = unclosed(source, pos, &found, &expected) {
+        return e;
+    }
     let help = hint(text, pos, &expected);
     SyntaxError::Unexpected {
         src: source.clone(),
@@ -190,6 +206,110 @@ pub(crate) fn from_pest(
         expected: join_or(&expected),
         help,
     }
+}
+
+/// A bracket, quote or template hole still open where reading stopped.
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    ch: char,
+    at: usize,
+    /// A `{` inside a message string.
+    hole: bool,
+}
+
+/// The brackets, quotes and template holes open at `pos`, innermost last; strings
+/// and comments are skipped the way the grammar reads them.
+fn open_at(text: &str, pos: usize) -> Vec<Open> {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut chars = text.get(..pos).unwrap_or("").char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let in_string = stack.last().is_some_and(|o| o.ch == '"');
+        let next = chars.peek().map(|(_, n)| *n);
+        if in_string {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '{' | '}' if next == Some(c) => {
+                    chars.next();
+                }
+                '{' => stack.push(Open {
+                    ch: c,
+                    at: i,
+                    hole: true,
+                }),
+                '"' | '\n' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => while chars.next_if(|(_, n)| *n != '\n').is_some() {},
+            '"' | '(' | '[' | '{' => stack.push(Open {
+                ch: c,
+                at: i,
+                hole: false,
+            }),
+            ')' | ']' | '}' if stack.last().is_some_and(|o| closer(o.ch) == c) => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack
+}
+
+fn closer(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        '{' => '}',
+        _ => '"',
+    }
+}
+
+/// When reading stopped because a bracket or string was left open, a diagnostic
+/// that points at the opener: the place pest stopped may be lines later.
+fn unclosed(
+    source: &SourceFile,
+    pos: usize,
+    found: &str,
+    expected: &[String],
+) -> Option<SyntaxError> {
+    let text = source.text();
+    let top = *open_at(text, pos).last()?;
+    let close = closer(top.ch);
+    let at_end = found == "end of file";
+    let expects_close = expected.iter().any(|e| *e == format!("`{close}`"));
+    let later_line = text.get(top.at..pos).is_some_and(|s| s.contains('\n'));
+    let token = token_span(text, pos);
+    let word = text.get(token.start..token.end).unwrap_or("");
+    let next_clause = is_clause_word(word) || matches!(word, "let" | "param" | "table" | "rule");
+    let help = match top.ch {
+        // A string runs to the end of its line at most.
+        '"' if at_end || found == "a line break" => {
+            "end the string with `\"` on the same line; write `\\n` for a line break in a message"
+        }
+        '"' => return None,
+        '{' if top.hole && expects_close => {
+            "end the value with `}`, or write `{{` for a literal brace"
+        }
+        _ if !expects_close || !(at_end || (later_line && next_clause)) => return None,
+        '{' => "every `rule` and `table` ends with `}`: add it after the last clause or row",
+        '(' => "add `)` where the bracketed expression ends",
+        _ => "add `]` after the last item of the list",
+    };
+    Some(SyntaxError::Unclosed {
+        src: source.clone(),
+        span: Span::new(top.at, top.at + top.ch.len_utf8()).into(),
+        stopped: (!at_end).then(|| token.into()),
+        open: top.ch,
+        close,
+        found: found.to_owned(),
+        help: Some(help.to_owned()),
+    })
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
@@ -241,8 +361,27 @@ fn hint(text: &str, pos: usize, expected: &[String]) -> Option<String> {
     let span = token_span(text, pos);
     let token = text.get(span.start..span.end).unwrap_or("");
     let expects = |s: &str| expected.iter().any(|e| e == s);
+    let before = text.get(..pos).unwrap_or("");
+    let after = text.get(span.end..).unwrap_or("");
+    let line_start = before
+        .rsplit('\n')
+        .next()
+        .is_some_and(|l| l.trim().is_empty());
     let hint = match token {
         "'" => "strings use double quotes: `\"...\"`".to_owned(),
+        "," if before.ends_with(|c: char| c.is_ascii_digit())
+            && after.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            "write numbers without thousands separators: `50000`".to_owned()
+        }
+        "¥" | "￥" | "$" | "€" | "£" => format!(
+            "write money as a plain number, without `{token}`: the profile's `currency` says which currency it is"
+        ),
+        ";" => "no `;` is needed: a clause or declaration ends where the next one starts".to_owned(),
+        "!" => "write `not` to negate a condition, and `!=` for \"not equal\"".to_owned(),
+        "{" if expects("a name") && before.trim_end().ends_with("rule") => {
+            "give the rule an id: `rule thin_net_margin { ... }`".to_owned()
+        }
         "AND" | "OR" | "NOT" | "And" | "Or" | "Not" => {
             format!("operators are lowercase: write `{}`", token.to_lowercase())
         }
@@ -263,10 +402,26 @@ fn hint(text: &str, pos: usize, expected: &[String]) -> Option<String> {
             "a rule's clauses are written one after another, without braces".to_owned()
         }
         "%" => "a percent is written right after its number: `10%`".to_owned(),
-        _ if expects(
-            "a type (`money`, `percent`, `number`, `count`, `text`, `bool` or `list<...>`)",
-        ) =>
+        t if line_start
+            && expects("a rule clause")
+            && t.starts_with(|c: char| c.is_alphabetic())
+            && !is_clause_word(t) =>
         {
+            format!(
+                "`{t}` is not a clause; a rule's clauses are `title`, `area`, `severity`, `source`, `tags`, `for`, `let`, `when`, `escalate`, `advise`, `because`, `action`, `conclude` and `suppress`"
+            )
+        }
+        _ if expects("`->`") => {
+            "a table maps keys to values with `->`: `text -> list<text>` in its header, `\"JD\" -> [...]` in a row"
+                .to_owned()
+        }
+        _ if expects("`:`") && !expects("`=`") => {
+            "write `:` between a name and its type: `margin_floor: percent`".to_owned()
+        }
+        t if expects("`=`") && t.starts_with(|c: char| c.is_alphabetic()) => {
+            "write `=` before the value: `let net = product.price - product.unit_cost`".to_owned()
+        }
+        _ if expects("a type") => {
             "the types are `money`, `percent`, `number`, `count`, `text`, `bool` and `list<T>`"
                 .to_owned()
         }
