@@ -1,8 +1,14 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 use std::time::Instant;
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
-    let reps: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let reps: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3);
     let mut s = String::from(
         "param floor: percent = 10% \"floor\"\nlet overhead: money = sum(business.monthly_costs) / sum(p.monthly.orders for p in platforms where p.status == live)\n",
     );

@@ -116,6 +116,10 @@ impl std::fmt::Debug for SourceFile {
     }
 }
 
+/// Lines longer than this are shown as a window around the span in diagnostics:
+/// generated files can put megabytes on one line, and a report must stay readable.
+const MAX_SNIPPET_BYTES: usize = 400;
+
 impl SourceCode for SourceFile {
     fn read_span<'a>(
         &'a self,
@@ -123,17 +127,48 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents =
-            self.inner
-                .text
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let text = self.inner.text.as_str();
+        let contents = text.read_span(span, context_lines_before, context_lines_after)?;
+        if contents.data().len() <= MAX_SNIPPET_BYTES * 4 {
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.inner.name.clone(),
+                contents.data(),
+                *contents.span(),
+                contents.line(),
+                contents.column(),
+                contents.line_count(),
+            )));
+        }
+        // A window of the span's own line, cut on character boundaries.
+        let start = span.offset().min(text.len());
+        let end = (start + span.len()).min(text.len());
+        let line_start = text
+            .get(..start)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let line_end = text
+            .get(end..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| end + i);
+        let mut from = start.saturating_sub(MAX_SNIPPET_BYTES / 2).max(line_start);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (end + MAX_SNIPPET_BYTES / 2).min(line_end).max(end);
+        if to > end + MAX_SNIPPET_BYTES {
+            to = end + MAX_SNIPPET_BYTES;
+        }
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let (line, col) = self.line_col(from);
         Ok(Box::new(MietteSpanContents::new_named(
             self.inner.name.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
+            text.get(from..to).unwrap_or("").as_bytes(),
+            miette::SourceSpan::new(from.into(), to - from),
+            line - 1,
+            col - 1,
+            1,
         )))
     }
 }

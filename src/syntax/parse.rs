@@ -147,14 +147,39 @@ fn pratt() -> PrattParser<Rule> {
 /// strings and comments. Runs before pest so that deep nesting cannot reach the
 /// recursive descent at all.
 fn too_deep_bracket(text: &str) -> Option<Span> {
+    // Nesting the parser recurses on: brackets, and `if` expressions (an `if` is
+    // open until its `else`), which nest without any bracket.
     let mut depth = 0usize;
     let mut in_string = false;
+    let mut holes = 0usize;
     let mut in_comment = false;
     let mut escaped = false;
+    let mut prev_ident = false;
+    let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
+        let ident = c.is_alphanumeric() || c == '_';
+        let word_start = ident && !prev_ident;
+        prev_ident = ident;
         if in_comment {
             in_comment = c != '\n';
             continue;
+        }
+        let code = !in_string || holes > 0;
+        if code && word_start {
+            let word_at = |w: &[u8]| {
+                bytes.get(i..i + w.len()) == Some(w)
+                    && bytes
+                        .get(i + w.len())
+                        .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            };
+            if word_at(b"if") {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    return Some(Span::new(i, i + 2));
+                }
+            } else if word_at(b"else") {
+                depth = depth.saturating_sub(1);
+            }
         }
         if in_string {
             // Holes inside strings count as nesting too: `"{(((...)))}"`.
@@ -163,19 +188,30 @@ fn too_deep_bracket(text: &str) -> Option<Span> {
                 '\\' => escaped = true,
                 '"' => in_string = false,
                 '{' | '(' | '[' => {
+                    if c == '{' {
+                        holes += 1;
+                    }
                     depth += 1;
                     if depth > MAX_BRACKET_DEPTH {
                         return Some(Span::new(i, i + 1));
                     }
                 }
-                '}' | ')' | ']' => depth = depth.saturating_sub(1),
+                '}' | ')' | ']' => {
+                    if c == '}' {
+                        holes = holes.saturating_sub(1);
+                    }
+                    depth = depth.saturating_sub(1);
+                }
                 _ => {}
             }
             continue;
         }
         match c {
             '#' => in_comment = true,
-            '"' => in_string = true,
+            '"' => {
+                in_string = true;
+                holes = 0;
+            }
             '(' | '[' | '{' => {
                 depth += 1;
                 if depth > MAX_BRACKET_DEPTH {
