@@ -44,13 +44,16 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             max: MAX_FILE_BYTES,
         }]);
     }
-    if let Some(span) = too_deep_bracket(text) {
-        return Err(vec![SyntaxError::TooDeep {
-            src: source.clone(),
-            span: span.into(),
-            max: MAX_BRACKET_DEPTH,
-        }]);
-    }
+    let comments = match scan(text) {
+        Ok(comments) => comments,
+        Err(span) => {
+            return Err(vec![SyntaxError::TooDeep {
+                src: source.clone(),
+                span: span.into(),
+                max: MAX_BRACKET_DEPTH,
+            }]);
+        }
+    };
     let pairs = match RulesParser::parse(Rule::file, text) {
         Ok(pairs) => pairs,
         Err(e) => return Err(vec![syntax_error_for(source, Rule::file, &e)]),
@@ -59,15 +62,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
         source,
         errors: Vec::new(),
     };
-    let comments = pairs
-        .clone()
-        .flatten()
-        .filter(|p| p.as_rule() == Rule::COMMENT)
-        .map(|p| Comment {
-            text: p.as_str().trim_start_matches('#').to_owned(),
-            span: span_of(&p),
-        })
-        .collect();
+
     let mut items = Vec::new();
     for file in pairs {
         for pair in children(file) {
@@ -86,7 +81,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
 /// Parses a single expression (for tests and tools that evaluate one-off expressions).
 pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     let text = source.text();
-    if let Some(span) = too_deep_bracket(text) {
+    if let Err(span) = scan(text) {
         return Err(vec![SyntaxError::TooDeep {
             src: source.clone(),
             span: span.into(),
@@ -146,26 +141,63 @@ fn pratt() -> PrattParser<Rule> {
 /// Finds the first bracket that opens deeper than [`MAX_BRACKET_DEPTH`], skipping
 /// strings and comments. Runs before pest so that deep nesting cannot reach the
 /// recursive descent at all.
-fn too_deep_bracket(text: &str) -> Option<Span> {
-    // Nesting the parser recurses on: brackets, and `if` expressions (an `if` is
-    // open until its `else`), which nest without any bracket.
+fn scan(text: &str) -> Result<Vec<Comment>, Span> {
+    /// Where the scan is: inside a string, or inside a `{...}` hole of a string
+    /// (which is code again, with its own strings). Top-level code is an empty stack.
+    #[derive(PartialEq)]
+    enum Ctx {
+        Str,
+        Hole,
+    }
+    // Nesting the parser recurses on: brackets, holes, and `if` expressions (an `if`
+    // is open until its `else`), which nest without any bracket.
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut holes = 0usize;
-    let mut in_comment = false;
-    let mut escaped = false;
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut comments = Vec::new();
+    let mut comment_start: Option<usize> = None;
     let mut prev_ident = false;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
+    let mut chars = text.char_indices().peekable();
+    let deeper = |depth: &mut usize, at: usize, len: usize| {
+        *depth += 1;
+        if *depth > MAX_BRACKET_DEPTH {
+            Err(Span::new(at, at + len))
+        } else {
+            Ok(())
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        if let Some(start) = comment_start {
+            if c == '\n' {
+                comments.push(comment_at(text, start, i));
+                comment_start = None;
+            }
+            continue;
+        }
         let ident = c.is_alphanumeric() || c == '_';
         let word_start = ident && !prev_ident;
         prev_ident = ident;
-        if in_comment {
-            in_comment = c != '\n';
+        if stack.last() == Some(&Ctx::Str) {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' | '\n' => {
+                    stack.pop();
+                }
+                '{' | '}' if chars.peek().map(|(_, n)| *n) == Some(c) => {
+                    chars.next();
+                }
+                '{' => {
+                    stack.push(Ctx::Hole);
+                    deeper(&mut depth, i, 1)?;
+                }
+                _ => {}
+            }
             continue;
         }
-        let code = !in_string || holes > 0;
-        if code && word_start {
+        // Code: top level or inside a hole.
+        if word_start {
             let word_at = |w: &[u8]| {
                 bytes.get(i..i + w.len()) == Some(w)
                     && bytes
@@ -173,56 +205,35 @@ fn too_deep_bracket(text: &str) -> Option<Span> {
                         .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
             };
             if word_at(b"if") {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Some(Span::new(i, i + 2));
-                }
+                deeper(&mut depth, i, 2)?;
             } else if word_at(b"else") {
                 depth = depth.saturating_sub(1);
             }
         }
-        if in_string {
-            // Holes inside strings count as nesting too: `"{(((...)))}"`.
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                '{' | '(' | '[' => {
-                    if c == '{' {
-                        holes += 1;
-                    }
-                    depth += 1;
-                    if depth > MAX_BRACKET_DEPTH {
-                        return Some(Span::new(i, i + 1));
-                    }
-                }
-                '}' | ')' | ']' => {
-                    if c == '}' {
-                        holes = holes.saturating_sub(1);
-                    }
-                    depth = depth.saturating_sub(1);
-                }
-                _ => {}
-            }
-            continue;
-        }
         match c {
-            '#' => in_comment = true,
-            '"' => {
-                in_string = true;
-                holes = 0;
-            }
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Some(Span::new(i, i + 1));
-                }
+            '#' => comment_start = Some(i),
+            '"' => stack.push(Ctx::Str),
+            '(' | '[' | '{' => deeper(&mut depth, i, 1)?,
+            '}' if stack.last() == Some(&Ctx::Hole) => {
+                stack.pop();
+                depth = depth.saturating_sub(1);
             }
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    None
+    if let Some(start) = comment_start {
+        comments.push(comment_at(text, start, text.len()));
+    }
+    Ok(comments)
+}
+
+/// The comment from `#` at `start` to the line end at `end`.
+fn comment_at(text: &str, start: usize, end: usize) -> Comment {
+    Comment {
+        text: text.get(start + 1..end).unwrap_or("").to_owned(),
+        span: Span::new(start, end),
+    }
 }
 
 /// Builds the diagnostic for text pest rejected. The first parse runs without

@@ -125,25 +125,60 @@ pub(crate) fn from_pest(
     detailed: Option<&Error<Rule>>,
 ) -> SyntaxError {
     let text = source.text();
-    let pos = match first.location {
+    let first_pos = match first.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    // pest's plain error stops at the furthest *rule* it tried; literal tokens such as
+    // `:` or `->` are only tracked in the detailed re-run. Where that got further, its
+    // position and the rules it was inside are the truer account.
+    let attempts = detailed.and_then(Error::parse_attempts);
+    // A lookahead that matched a whole word (the keyword check of a name) moves the
+    // furthest position to the word's end without anything being wrong there.
+    let word_end = token_span(text, first_pos).end;
+    let further = attempts.as_ref().filter(|a| a.max_position > word_end);
+    let pos = further.map_or(first_pos, |a| a.max_position);
     let mut rules: Vec<String> = Vec::new();
-    for error in std::iter::once(first).chain(detailed) {
-        if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
-            for rule in positives {
-                if let Some(name) = rule_name(*rule)
-                    && !rules.iter().any(|r| r == name)
+    let mut add_rule = |rule: Rule| {
+        if let Some(name) = rule_name(rule)
+            && !rules.iter().any(|r| r == name)
+        {
+            rules.push(name.to_owned());
+        }
+    };
+    match further {
+        Some(a) => {
+            // Literal tokens are named from `expected_tokens` below; the rules
+            // that enclose them would only repeat "a declaration".
+            for stack in a.call_stacks() {
+                if let Some(rule) = stack.deepest.get_rule()
+                    && !matches!(
+                        rule,
+                        Rule::file
+                            | Rule::param_decl
+                            | Rule::let_decl
+                            | Rule::table_decl
+                            | Rule::rule_decl
+                            | Rule::table_row
+                    )
                 {
-                    rules.push(name.to_owned());
+                    add_rule(*rule);
+                }
+            }
+        }
+        None => {
+            for error in std::iter::once(first).chain(detailed) {
+                if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+                    for rule in positives {
+                        add_rule(*rule);
+                    }
                 }
             }
         }
     }
     let operator_expected = rules.iter().any(|r| OPERATORS.contains(&r.as_str()));
     let mut expected: Vec<String> = Vec::new();
-    if let Some(attempts) = detailed.and_then(Error::parse_attempts) {
+    if let Some(attempts) = &attempts {
         for token in attempts.expected_tokens() {
             let t = token.to_string();
             // `=` shows up as an expected token only because the grammar parses it
