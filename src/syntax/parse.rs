@@ -7,7 +7,6 @@
 
 use pest::Parser as _;
 use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::*;
@@ -112,30 +111,6 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
         Some(e) if lower.errors.is_empty() => Ok(e),
         _ => Err(lower.errors),
     }
-}
-
-/// Built once: the operator table does not change.
-static PRATT: std::sync::LazyLock<PrattParser<Rule>> = std::sync::LazyLock::new(pratt);
-
-/// The operator table, loosest first: or; and; not; comparisons; + -; * /; unary -; postfix.
-fn pratt() -> PrattParser<Rule> {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_in, Assoc::Left)
-            | Op::infix(Rule::op_sells, Assoc::Left)
-            | Op::infix(Rule::bad_op, Assoc::Left))
-        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-        .op(Op::prefix(Rule::op_neg))
-        .op(Op::postfix(Rule::field_acc) | Op::postfix(Rule::index_acc))
 }
 
 /// Finds the first bracket that opens deeper than [`MAX_BRACKET_DEPTH`], skipping
@@ -533,16 +508,69 @@ impl Lower<'_> {
         self.pratt_pairs(pairs).map(|(e, _)| e)
     }
 
+    /// An expression from its flat token pairs (prefixes, operands with postfixes,
+    /// infix operators), by precedence climbing.
     fn pratt_pairs(&mut self, pairs: Vec<Pair<'_, Rule>>) -> Built {
-        // The Pratt parser needs one closure per kind of operator, all writing to
-        // `self`; a RefCell lets them share it for the duration of this call.
-        let this = std::cell::RefCell::new(&mut *self);
-        PRATT
-            .map_primary(|p| this.borrow_mut().primary(p))
-            .map_prefix(|op, rhs| this.borrow_mut().prefix(op, rhs))
-            .map_postfix(|lhs, op| this.borrow_mut().postfix(lhs, op))
-            .map_infix(|lhs, op, rhs| this.borrow_mut().infix(lhs, op, rhs))
-            .parse(pairs.into_iter())
+        let mut toks: Vec<Tok<'_>> = Vec::with_capacity(pairs.len());
+        for pair in pairs {
+            match pair.as_rule() {
+                Rule::prefix => toks.push(Tok::Prefix(pair)),
+                Rule::infix => toks.push(Tok::Infix(pair)),
+                Rule::field_acc | Rule::index_acc => {
+                    let lhs = match toks.pop() {
+                        Some(Tok::Operand(built)) => built,
+                        _ => None,
+                    };
+                    let built = self.postfix(lhs, pair);
+                    toks.push(Tok::Operand(built));
+                }
+                _ => {
+                    let built = self.primary(pair);
+                    toks.push(Tok::Operand(built));
+                }
+            }
+        }
+        let mut toks = toks.into_iter().peekable();
+        self.climb(&mut toks, 0, 0)
+    }
+
+    /// Precedence climbing over `toks`: parses operators binding at least `min`.
+    /// `nest` counts prefix recursion, bounded like any other nesting.
+    fn climb<'i>(
+        &mut self,
+        toks: &mut std::iter::Peekable<std::vec::IntoIter<Tok<'i>>>,
+        min: u8,
+        nest: usize,
+    ) -> Built {
+        let mut lhs = match toks.next()? {
+            Tok::Prefix(op) => {
+                if nest > MAX_EXPR_DEPTH {
+                    let span = span_of(&op);
+                    return self.deep(Node::new(Expr::Bool(false), span), nest);
+                }
+                // `not` takes a whole comparison; `-` only a product's factor.
+                let not = op.as_str().starts_with('n');
+                let rhs = self.climb(toks, if not { PREC_NOT } else { PREC_NEG }, nest + 1);
+                self.prefix(op, not, rhs)
+            }
+            Tok::Operand(built) => built,
+            Tok::Infix(op) => {
+                // The grammar never starts an expression with an infix operator.
+                let _ = op;
+                return None;
+            }
+        };
+        while let Some(Tok::Infix(op)) = toks.peek() {
+            let prec = infix_prec(op.as_str());
+            if prec < min {
+                break;
+            }
+            let Some(Tok::Infix(op)) = toks.next() else { break };
+            // Left associative: the right side binds strictly tighter.
+            let rhs = self.climb(toks, prec + 1, nest);
+            lhs = self.infix(lhs, op, rhs);
+        }
+        lhs
     }
 
     /// Checks the depth limit; past it, records an error and drops the tree while
@@ -565,14 +593,10 @@ impl Lower<'_> {
         Some((node, depth))
     }
 
-    fn prefix(&mut self, op: Pair<'_, Rule>, rhs: Built) -> Built {
+    fn prefix(&mut self, op: Pair<'_, Rule>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
         let op_span = span_of(&op);
-        let un = if op.as_rule() == Rule::op_not {
-            UnOp::Not
-        } else {
-            UnOp::Neg
-        };
+        let un = if not { UnOp::Not } else { UnOp::Neg };
         let span = op_span.to(rhs.span);
         let node = Node::new(
             Expr::Unary {
@@ -614,21 +638,21 @@ impl Lower<'_> {
 
     fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
         let op_span = span_of(&op);
-        let bin = match op.as_rule() {
-            Rule::op_or => BinOp::Or,
-            Rule::op_and => BinOp::And,
-            Rule::op_eq => BinOp::Eq,
-            Rule::op_ne => BinOp::Ne,
-            Rule::op_lt => BinOp::Lt,
-            Rule::op_le => BinOp::Le,
-            Rule::op_gt => BinOp::Gt,
-            Rule::op_ge => BinOp::Ge,
-            Rule::op_in => BinOp::In,
-            Rule::op_sells => BinOp::Sells,
-            Rule::op_add => BinOp::Add,
-            Rule::op_sub => BinOp::Sub,
-            Rule::op_mul => BinOp::Mul,
-            Rule::op_div => BinOp::Div,
+        let bin = match op.as_str() {
+            "or" => BinOp::Or,
+            "and" => BinOp::And,
+            "==" => BinOp::Eq,
+            "!=" => BinOp::Ne,
+            "<" => BinOp::Lt,
+            "<=" => BinOp::Le,
+            ">" => BinOp::Gt,
+            ">=" => BinOp::Ge,
+            "in" => BinOp::In,
+            "sells" => BinOp::Sells,
+            "+" => BinOp::Add,
+            "-" => BinOp::Sub,
+            "*" => BinOp::Mul,
+            "/" => BinOp::Div,
             _ => {
                 let written = op.as_str();
                 let (instead, why) = tokens::bad_operator_hint(written);
@@ -844,6 +868,33 @@ impl Lower<'_> {
             span: hole.into(),
             what: what.to_owned(),
         });
+    }
+}
+
+/// A token of an expression, before precedence is applied.
+enum Tok<'i> {
+    /// `not` or `-`.
+    Prefix(Pair<'i, Rule>),
+    /// An operand with its postfixes already applied.
+    Operand(Built),
+    /// A binary operator.
+    Infix(Pair<'i, Rule>),
+}
+
+/// Binding strength of `not` (looser than comparisons) and unary `-` (tighter
+/// than `*`).
+const PREC_NOT: u8 = 3;
+const PREC_NEG: u8 = 7;
+
+/// Binding strength of a binary operator, loosest first: or; and; comparisons, `in`,
+/// `sells`; `+ -`; `* /`. Mistaken operators sit with the one they stand for.
+fn infix_prec(op: &str) -> u8 {
+    match op {
+        "or" | "||" => 1,
+        "and" | "&&" => 2,
+        "+" | "-" => 5,
+        "*" | "/" | "×" | "÷" => 6,
+        _ => 4,
     }
 }
 

@@ -16,7 +16,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of file",
-        WHITESPACE | COMMENT | item | clause | operand | prefix | postfix | infix
+        WHITESPACE | COMMENT | item | clause | operand | postfix
         | literal_atom | str_text | str_escape | ident_char | keyword | number_text => {
             return None;
         }
@@ -35,25 +35,15 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         binding => "a binding (`name in collection`)",
         top_source => "`top`",
         top_filter | top_key | collection | expr => "an expression",
-        op_not | kw_not => "`not`",
-        op_neg => "`-`",
+        kw_not => "`not`",
+        prefix => "`not` or `-`",
         field_acc => "`.field`",
         index_acc => "`[key]`",
-        op_or | kw_or => "`or`",
-        op_and | kw_and => "`and`",
-        op_eq => "`==`",
-        op_ne => "`!=`",
-        op_le => "`<=`",
-        op_ge => "`>=`",
-        op_lt => "`<`",
-        op_gt => "`>`",
-        op_in | kw_in => "`in`",
-        op_sells | kw_sells => "`sells`",
-        op_add => "`+`",
-        op_sub => "`-`",
-        op_mul => "`*`",
-        op_div => "`/`",
-        bad_op => "an operator",
+        kw_or => "`or`",
+        kw_and => "`and`",
+        kw_in => "`in`",
+        kw_sells => "`sells`",
+        infix => "an operator",
         paren => "`(`",
         list | literal_list => "`[`",
         if_expr | kw_if => "`if`",
@@ -111,6 +101,7 @@ const OPERATORS: &[&str] = &[
     "an operator",
     "`.field`",
     "`[key]`",
+    "a function call",
 ];
 
 /// Punctuation worth naming when pest reports it as expected.
