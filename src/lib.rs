@@ -8,6 +8,7 @@ pub mod advice;
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod golden;
 pub mod money;
 pub mod profile;
 pub mod render;

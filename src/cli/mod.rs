@@ -13,6 +13,7 @@ mod check;
 mod fmt;
 mod init;
 mod schema;
+mod test;
 mod validate;
 mod why_not;
 
@@ -68,6 +69,8 @@ pub enum Command {
     Audit(audit::Args),
     /// Explain, binding by binding, why a rule fired or did not.
     WhyNot(why_not::Args),
+    /// Check profiles against their expectation and golden files (golden tests).
+    Test(test::Args),
 }
 
 /// Runs the chosen command.
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::WhyNot(args) => why_not::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 
