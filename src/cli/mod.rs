@@ -107,6 +107,24 @@ pub fn print_text(text: &str) -> bool {
         .is_ok()
 }
 
+/// The profiles among `paths`: expectation files of `pitfall test` (`*.expect.yaml`)
+/// are left out with a note on stderr, so that `fixtures/*.yaml` still names profiles
+/// only when golden tests sit beside them.
+pub fn profiles_only(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let (expect, profiles): (Vec<_>, Vec<_>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| pitfall::golden::run::is_expectation_file(p));
+    if !expect.is_empty() {
+        eprint_text(&format!(
+            "skipped {} expectation file{} of `pitfall test` (*.expect.yaml): not profiles\n",
+            expect.len(),
+            if expect.len() == 1 { "" } else { "s" }
+        ));
+    }
+    profiles
+}
+
 /// Loads the rule set (`--rules DIR` or the built-in one); on a problem, prints every
 /// diagnostic to stderr and returns the exit outcome.
 pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loaded, Outcome> {

@@ -26,14 +26,22 @@ pub const EXPECT_SUFFIX: &str = ".expect.yaml";
 pub const GOLDEN_SUFFIX: &str = ".advice.md";
 
 /// The top-level keys of an expectation file, in the order the documentation gives them.
-const TOP_KEYS: &[&str] = &["fires", "passes", "cannot_assess", "waived", "params", "today"];
+const TOP_KEYS: &[&str] = &[
+    "fires",
+    "passes",
+    "cannot_assess",
+    "waived",
+    "params",
+    "today",
+];
 
 /// What an assertion claims about a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// The rule's advice is in the main list (not waived, not replaced by broader advice).
     Fires,
-    /// The rule was assessed and did not fire.
+    /// The rule did not fire (passed, or has no binding about the entity) and nothing
+    /// it looks at was left unassessed.
     Passes,
     /// The rule could not be assessed (a missing fact, a table without a row).
     CannotAssess,
@@ -826,13 +834,18 @@ mod tests {
             ]
         );
         assert_eq!(e.params[0].value.text, "12%");
-        assert_eq!(e.today.map(|d| d.to_string()).as_deref(), Some("2026-11-26"));
+        assert_eq!(
+            e.today.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-26")
+        );
     }
 
     #[test]
     fn every_shape_mistake_is_reported_at_once() {
         assert_eq!(
-            codes("fire: [x]\npasses: x\nfires:\n  - {rule: a, severity: warn}\n  - {entity: JD}\n  - {rule: b, entity: JD, platform: JD}\ncannot_assess: [{rule: c, severity: info}]\ntoday: tomorrow\n"),
+            codes(
+                "fire: [x]\npasses: x\nfires:\n  - {rule: a, severity: warn}\n  - {entity: JD}\n  - {rule: b, entity: JD, platform: JD}\ncannot_assess: [{rule: c, severity: info}]\ntoday: tomorrow\n"
+            ),
             [
                 "expect::unknown_key",
                 "expect::shape",
@@ -844,6 +857,9 @@ mod tests {
             ]
         );
         assert_eq!(codes("# nothing\n"), ["expect::empty"]);
-        assert_eq!(codes("fires: [a]\nfires: [b]\n"), ["profile::duplicate_key"]);
+        assert_eq!(
+            codes("fires: [a]\nfires: [b]\n"),
+            ["profile::duplicate_key"]
+        );
     }
 }

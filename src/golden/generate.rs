@@ -104,10 +104,7 @@ pub fn expectations(profile: &str, observed: &Observed) -> String {
         out,
         "# Curate them: keep what a consultant expects of this profile. This file is never"
     );
-    let _ = writeln!(
-        out,
-        "# overwritten; the format is in docs/golden-tests.md."
-    );
+    let _ = writeln!(out, "# overwritten; the format is in docs/golden-tests.md.");
     let section = |out: &mut String, key: &str, lines: &[String]| {
         if lines.is_empty() {
             let _ = writeln!(out, "{key}: []");

@@ -95,6 +95,9 @@ pub fn human(run: &Run) -> String {
 
 fn case_human(out: &mut String, c: &Case) {
     match c.status {
+        CaseStatus::Passed if c.created && c.golden.is_none() => {
+            let _ = writeln!(out, "new     {}", c.profile);
+        }
         CaseStatus::Passed => {
             let _ = writeln!(out, "ok      {} ({})", c.profile, what_was_checked(c));
         }
@@ -125,11 +128,7 @@ fn case_human(out: &mut String, c: &Case) {
                 let _ = writeln!(out, "  expected in {file}:");
             }
             for v in c.failures() {
-                let _ = writeln!(
-                    out,
-                    "  ✗ line {}: {}: {}",
-                    v.line, v.assertion, v.actual
-                );
+                let _ = writeln!(out, "  ✗ line {}: {}: {}", v.line, v.assertion, v.actual);
             }
         }
         CaseStatus::Broken => {
@@ -268,7 +267,10 @@ pub fn junit(run: &Run) -> String {
                 let mut body = failed.join("\n");
                 let mut message = match failed.len() {
                     0 => String::new(),
-                    n => format!("{n} of {} failed", plural(c.assertions.len(), "assertion", "assertions")),
+                    n => format!(
+                        "{n} of {} failed",
+                        plural(c.assertions.len(), "assertion", "assertions")
+                    ),
                 };
                 if let Some(g) = &c.golden {
                     match &g.outcome {

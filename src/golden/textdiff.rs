@@ -150,7 +150,13 @@ mod tests {
         }
         let d = unified(&old, &new, "a", "b");
         assert!(d.contains("@@ -1,5 +1,6 @@\n 1\n 2\n+new\n 3\n"), "{d}");
-        assert!(d.contains("@@ -16,5 +17,4 @@\n 16\n 17\n 18\n-19\n 20\n"), "{d}");
-        assert_eq!(unified("", "x\n", "a", "b"), "--- a\n+++ b\n@@ -0,0 +1,1 @@\n+x\n");
+        assert!(
+            d.contains("@@ -16,5 +17,4 @@\n 16\n 17\n 18\n-19\n 20\n"),
+            "{d}"
+        );
+        assert_eq!(
+            unified("", "x\n", "a", "b"),
+            "--- a\n+++ b\n@@ -0,0 +1,1 @@\n+x\n"
+        );
     }
 }
