@@ -6,6 +6,7 @@
 
 pub mod advice;
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod golden;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod check;
+mod diff;
 mod fmt;
 mod init;
 mod schema;
@@ -71,6 +72,8 @@ pub enum Command {
     WhyNot(why_not::Args),
     /// Check profiles against their expectation and golden files (golden tests).
     Test(test::Args),
+    /// Show whose advice a rule change changes: profiles audited with two rule sets.
+    Diff(diff::Args),
 }
 
 /// Runs the chosen command.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Audit(args) => audit::run(&args),
         Command::WhyNot(args) => why_not::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 
@@ -128,11 +132,15 @@ pub fn profiles_only(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
 /// Loads the rule set (`--rules DIR` or the built-in one); on a problem, prints every
 /// diagnostic to stderr and returns the exit outcome.
 pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loaded, Outcome> {
+    pitfall::ruleset::load(dir).map_err(report_rules_problem)
+}
+
+/// Prints every diagnostic of a rule set that does not load; the exit outcome.
+pub fn report_rules_problem(problem: pitfall::check::RuleSetProblem) -> Outcome {
     use pitfall::check::RuleSetProblem;
     let color = stderr_color();
-    match pitfall::ruleset::load(dir) {
-        Ok(loaded) => Ok(loaded),
-        Err(RuleSetProblem::Syntax(errors)) => {
+    match problem {
+        RuleSetProblem::Syntax(errors) => {
             for e in &errors {
                 eprint_text(&pitfall::report::render(e, color));
             }
@@ -141,9 +149,9 @@ pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loa
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             ));
-            Err(Outcome::Invalid)
+            Outcome::Invalid
         }
-        Err(RuleSetProblem::Check(diags)) => {
+        RuleSetProblem::Check(diags) => {
             for d in &diags {
                 eprint_text(&pitfall::report::render(d, color));
             }
@@ -152,7 +160,7 @@ pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loa
                 "rule set has {errors} error{}\n",
                 if errors == 1 { "" } else { "s" }
             ));
-            Err(Outcome::Invalid)
+            Outcome::Invalid
         }
     }
 }
