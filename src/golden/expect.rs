@@ -407,6 +407,40 @@ impl fmt::Display for ExpectErrors {
 
 impl std::error::Error for ExpectErrors {}
 
+/// Reads an expectation file from disk, parses it and checks its names against the
+/// rule set and the profile, reporting every mistake of both kinds together.
+pub fn read_checked(
+    path: &std::path::Path,
+    names: &RuleSetNames,
+    profile: &Profile,
+) -> Result<Expectations, ExpectErrors> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ExpectErrors {
+        file: name.clone(),
+        errors: vec![ExpectError::Io {
+            path: name.clone(),
+            reason: e.to_string().to_lowercase(),
+        }],
+    })?;
+    let source = yaml::decode(&name, bytes).map_err(|e| ExpectErrors {
+        file: name.clone(),
+        errors: vec![ExpectError::Yaml(Box::new(e))],
+    })?;
+    let (exp, mut errors) = parse_partial(source);
+    let Some(exp) = exp else {
+        return Err(ExpectErrors { file: name, errors });
+    };
+    // Entries with a shape mistake were dropped while parsing, so no mistake is
+    // reported twice.
+    errors.extend(check(&exp, names, profile));
+    if errors.is_empty() {
+        Ok(exp)
+    } else {
+        errors.sort_by_key(ExpectError::offset);
+        Err(ExpectErrors { file: name, errors })
+    }
+}
+
 /// Reads an expectation file from disk and [`parse`]s it.
 pub fn read(path: &std::path::Path) -> Result<Expectations, ExpectErrors> {
     let name = path.display().to_string();
@@ -427,16 +461,24 @@ pub fn read(path: &std::path::Path) -> Result<Expectations, ExpectErrors> {
 /// Parses an expectation file's shape: keys, lists, severities, the date.
 pub fn parse(source: SourceFile) -> Result<Expectations, ExpectErrors> {
     let file = source.name().to_owned();
-    let fail = |errors| ExpectErrors {
-        file: file.clone(),
-        errors,
-    };
+    match parse_partial(source) {
+        (Some(exp), errors) if errors.is_empty() => Ok(exp),
+        (_, mut errors) => {
+            errors.sort_by_key(ExpectError::offset);
+            Err(ExpectErrors { file, errors })
+        }
+    }
+}
+
+/// Parses what can be parsed: the expectations without the entries that have a shape
+/// mistake (none when the YAML itself is unreadable), and every mistake found.
+fn parse_partial(source: SourceFile) -> (Option<Expectations>, Vec<ExpectError>) {
     let doc = match yaml::parse(&source) {
         Ok(doc) => doc,
         Err(ProfileError::Empty { span, .. }) => {
-            return Err(fail(vec![ExpectError::Empty { src: source, span }]));
+            return (None, vec![ExpectError::Empty { src: source, span }]);
         }
-        Err(e) => return Err(fail(vec![ExpectError::Yaml(Box::new(e))])),
+        Err(e) => return (None, vec![ExpectError::Yaml(Box::new(e))]),
     };
     let mut reader = Reader {
         src: source.clone(),
@@ -453,13 +495,7 @@ pub fn parse(source: SourceFile) -> Result<Expectations, ExpectErrors> {
         today: None,
     };
     reader.top(&doc.root, &mut out);
-    let mut errors = reader.errors;
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        errors.sort_by_key(ExpectError::offset);
-        Err(fail(errors))
-    }
+    (Some(out), reader.errors)
 }
 
 struct Reader {
@@ -600,53 +636,55 @@ impl Reader {
             span: node.span,
         };
         let mut has_rule = false;
-        let mut ok = true;
         let mut entity_key = None;
         for (key, value) in entries {
             let name = key.scalar().unwrap_or_default();
             let vpath = format!("{path}.{name}");
             match name {
-                "rule" => match self.word(&vpath, value) {
-                    Some(w) => {
+                "rule" => {
+                    if let Some(w) = self.word(&vpath, value) {
                         a.rule = w;
                         has_rule = true;
                     }
-                    None => ok = false,
-                },
+                }
                 "entity" => {
                     entity_key = Some(key.span);
                     a.entity = self.word(&vpath, value);
-                    ok &= a.entity.is_some();
                 }
                 "product" => {
                     a.product = self.word(&vpath, value);
-                    ok &= a.product.is_some();
                 }
                 "platform" => {
                     a.platform = self.word(&vpath, value);
-                    ok &= a.platform.is_some();
                 }
-                "severity" if kind == Kind::Fires => match self.word(&vpath, value) {
-                    Some(w) => match Severity::parse(&w.text) {
+                "severity" if kind == Kind::Fires => {
+                    let Some(w) = self.word(&vpath, value) else {
+                        continue;
+                    };
+                    match Severity::parse(&w.text) {
                         Some(s) => a.severity = Some(s),
                         None => {
-                            ok = false;
+                            // `warn` is a common abbreviation; a prefix is a clear hint.
+                            let prefix = Severity::WORDS
+                                .iter()
+                                .find(|s| !w.text.is_empty() && s.starts_with(&w.text));
                             self.errors.push(ExpectError::BadSeverity {
                                 src: self.src.clone(),
-                                help: did_you_mean(
-                                    &w.text,
-                                    "the severities are",
-                                    Severity::WORDS.iter().copied(),
-                                ),
+                                help: match prefix {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None => did_you_mean(
+                                        &w.text,
+                                        "the severities are",
+                                        Severity::WORDS.iter().copied(),
+                                    ),
+                                },
                                 text: w.text,
                                 span: w.span,
                             });
                         }
-                    },
-                    None => ok = false,
-                },
+                    }
+                }
                 "severity" => {
-                    ok = false;
                     self.unknown_key(
                         key,
                         &format!("at `{path}`"),
@@ -655,7 +693,6 @@ impl Reader {
                     );
                 }
                 _ => {
-                    ok = false;
                     self.unknown_key(key, &format!("at `{path}`"), allowed, None);
                 }
             }
@@ -663,7 +700,6 @@ impl Reader {
         if let Some(span) = entity_key
             && (a.product.is_some() || a.platform.is_some())
         {
-            ok = false;
             self.errors.push(ExpectError::EntityConflict {
                 src: self.src.clone(),
                 path: path.to_owned(),
@@ -671,14 +707,15 @@ impl Reader {
             });
         }
         if !has_rule {
-            ok = false;
             self.errors.push(ExpectError::MissingRule {
                 src: self.src.clone(),
                 path: path.to_owned(),
                 span: node.span,
             });
         }
-        ok.then_some(a)
+        // An entry with a mistake in another key is kept, so that its rule and entity
+        // are still checked: the file is rejected anyway, with every mistake listed.
+        has_rule.then_some(a)
     }
 
     fn params(&mut self, node: &Node, out: &mut Expectations) {

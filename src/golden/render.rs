@@ -52,11 +52,17 @@ pub fn human(run: &Run) -> String {
         plural(cov.rules, "rule", "rules"),
         plural(ran, "case", "cases")
     );
-    for (label, list) in [
-        ("rules that fire in no case", &cov.never_fires),
-        ("rules that pass in no case", &cov.never_passes),
-        ("rules no expectation names", &cov.never_asserted),
-    ] {
+    let lists = if ran == 0 {
+        let _ = writeln!(out, "  no case ran, so no rule is covered");
+        Vec::new()
+    } else {
+        vec![
+            ("rules that fire in no case", &cov.never_fires),
+            ("rules that pass in no case", &cov.never_passes),
+            ("rules no expectation names", &cov.never_asserted),
+        ]
+    };
+    for (label, list) in lists {
         let names = if list.is_empty() {
             "none".to_owned()
         } else {

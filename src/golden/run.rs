@@ -12,7 +12,7 @@ use crate::advice::Report;
 use crate::eval::params::{ParamProblems, names_of, resolve};
 use crate::eval::{CliParam, evaluate};
 use crate::explain::{ReportOptions, report};
-use crate::golden::expect::{self, EXPECT_SUFFIX, ExpectErrors, Expectations, GOLDEN_SUFFIX};
+use crate::golden::expect::{self, EXPECT_SUFFIX, Expectations, GOLDEN_SUFFIX};
 use crate::golden::observe::{Verdict, check, observe};
 use crate::golden::{generate, textdiff};
 use crate::profile::{self, Date, ProfileErrors, RuleSetNames};
@@ -403,18 +403,7 @@ fn run_case(
     let expect_path = sibling(path, EXPECT_SUFFIX);
     let exp = if expect_path.is_file() {
         case.expectations = Some(expect_path.display().to_string());
-        let read = expect::read(&expect_path).and_then(|e| {
-            let errors = expect::check(&e, names, &profile);
-            if errors.is_empty() {
-                Ok(e)
-            } else {
-                Err(ExpectErrors {
-                    file: expect_path.display().to_string(),
-                    errors,
-                })
-            }
-        });
-        match read {
+        match expect::read_checked(&expect_path, names, &profile) {
             Ok(e) => Some(e),
             Err(errors) => {
                 case.status = CaseStatus::BadExpectations;

@@ -47,12 +47,13 @@ fn script(a: &[&str], b: &[&str]) -> Vec<Op> {
             ops.push(Op::Same);
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j]) {
-            ops.push(Op::Add);
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+            // Deletions before insertions, as `diff -u` prints a replaced line.
             ops.push(Op::Del);
             i += 1;
+        } else {
+            ops.push(Op::Add);
+            j += 1;
         }
     }
     ops
@@ -111,7 +112,7 @@ pub fn unified(old: &str, new: &str, old_label: &str, new_label: &str) -> String
         }
         k += 1;
     }
-    if old.ends_with('\n') != new.ends_with('\n') {
+    if !old.is_empty() && !new.is_empty() && old.ends_with('\n') != new.ends_with('\n') {
         out.push_str("\\ the files differ in their final newline\n");
     }
     out

@@ -90,13 +90,17 @@ fn profile(out: &mut String, d: &ProfileDiff) {
         let items: Vec<String> = d
             .restated
             .iter()
-            .map(|r| format!("`{}` ({})", r.rule, r.about))
+            .map(|r| {
+                let params: Vec<String> = r.params.iter().map(|p| format!("`{p}`")).collect();
+                format!(
+                    "`{}` ({}) quotes the new {}",
+                    r.rule,
+                    r.about,
+                    params.join(", ")
+                )
+            })
             .collect();
-        let _ = writeln!(
-            out,
-            "Same advice, quoting the new param value: {}.\n",
-            items.join(", ")
-        );
+        let _ = writeln!(out, "Same advice: {}.\n", items.join(", "));
     }
 }
 
