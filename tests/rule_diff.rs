@@ -144,11 +144,14 @@ fn overhead(p: &Profile) -> Option<Decimal> {
     total.checked_div(orders)
 }
 
+/// A binding's (SKU, platform, net per order, rate in percent).
+type Margin = (String, String, Decimal, Decimal);
+
 /// Per profile, the (SKU, platform, net, rate %) of every thin_net_margin binding whose
 /// rate lies in [10%, 12%): the binding is product × platform where the platform sells
 /// the product and is live, onboarding or planned (rules/profit.rules); net = price −
 /// unit cost − price × commission − logistics − overhead per order.
-fn margins_between_10_and_12() -> Vec<(String, Vec<(String, String, Decimal, Decimal)>)> {
+fn margins_between_10_and_12() -> Vec<(String, Vec<Margin>)> {
     let hundred = Decimal::ONE_HUNDRED;
     let mut out = Vec::new();
     for rel in common::valid_fixtures() {

@@ -323,9 +323,12 @@ fn compare_pair(
     Some(Ok(changed))
 }
 
+/// Params as (name, formatted value) pairs.
+type ParamValues = Vec<(String, String)>;
+
 /// The params in force that differ between two reports of one profile, as (name,
 /// value) lists for each side.
-fn changed_params(old: &Report, new: &Report) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn changed_params(old: &Report, new: &Report) -> (ParamValues, ParamValues) {
     let mut before = Vec::new();
     let mut after = Vec::new();
     for p in &old.params {
