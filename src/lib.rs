@@ -6,8 +6,10 @@
 
 pub mod advice;
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod golden;
 pub mod money;
 pub mod profile;
 pub mod render;

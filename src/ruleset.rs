@@ -42,6 +42,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, RuleSetProblem> {
     finish(check::check_dir(dir)?)
 }
 
+/// Rule files given as text (e.g. read from a git revision), checked.
+pub fn load_sources(sources: Vec<SourceFile>) -> Result<Loaded, RuleSetProblem> {
+    finish(check::check_sources(sources)?)
+}
+
 /// The default rule set, or the folder when one is given.
 pub fn load(dir: Option<&Path>) -> Result<Loaded, RuleSetProblem> {
     match dir {

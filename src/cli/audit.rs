@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> Outcome {
     };
     let mut reports = Vec::new();
     let mut invalid = false;
-    for path in &args.profiles {
+    for path in &super::profiles_only(&args.profiles) {
         let profile = match profile::load_path(path) {
             Ok(p) => p,
             Err(err) => {

@@ -10,9 +10,11 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod check;
+mod diff;
 mod fmt;
 mod init;
 mod schema;
+mod test;
 mod validate;
 mod why_not;
 
@@ -68,6 +70,10 @@ pub enum Command {
     Audit(audit::Args),
     /// Explain, binding by binding, why a rule fired or did not.
     WhyNot(why_not::Args),
+    /// Check profiles against their expectation and golden files (golden tests).
+    Test(test::Args),
+    /// Show whose advice a rule change changes: profiles audited with two rule sets.
+    Diff(diff::Args),
 }
 
 /// Runs the chosen command.
@@ -80,6 +86,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::WhyNot(args) => why_not::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 
@@ -103,14 +111,36 @@ pub fn print_text(text: &str) -> bool {
         .is_ok()
 }
 
+/// The profiles among `paths`: expectation files of `pitfall test` (`*.expect.yaml`)
+/// are left out with a note on stderr, so that `fixtures/*.yaml` still names profiles
+/// only when golden tests sit beside them.
+pub fn profiles_only(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let (expect, profiles): (Vec<_>, Vec<_>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| pitfall::golden::run::is_expectation_file(p));
+    if !expect.is_empty() {
+        eprint_text(&format!(
+            "skipped {} expectation file{} of `pitfall test` (*.expect.yaml): not profiles\n",
+            expect.len(),
+            if expect.len() == 1 { "" } else { "s" }
+        ));
+    }
+    profiles
+}
+
 /// Loads the rule set (`--rules DIR` or the built-in one); on a problem, prints every
 /// diagnostic to stderr and returns the exit outcome.
 pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loaded, Outcome> {
+    pitfall::ruleset::load(dir).map_err(report_rules_problem)
+}
+
+/// Prints every diagnostic of a rule set that does not load; the exit outcome.
+pub fn report_rules_problem(problem: pitfall::check::RuleSetProblem) -> Outcome {
     use pitfall::check::RuleSetProblem;
     let color = stderr_color();
-    match pitfall::ruleset::load(dir) {
-        Ok(loaded) => Ok(loaded),
-        Err(RuleSetProblem::Syntax(errors)) => {
+    match problem {
+        RuleSetProblem::Syntax(errors) => {
             for e in &errors {
                 eprint_text(&pitfall::report::render(e, color));
             }
@@ -119,9 +149,9 @@ pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loa
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             ));
-            Err(Outcome::Invalid)
+            Outcome::Invalid
         }
-        Err(RuleSetProblem::Check(diags)) => {
+        RuleSetProblem::Check(diags) => {
             for d in &diags {
                 eprint_text(&pitfall::report::render(d, color));
             }
@@ -130,7 +160,7 @@ pub fn load_rules(dir: Option<&std::path::Path>) -> Result<pitfall::ruleset::Loa
                 "rule set has {errors} error{}\n",
                 if errors == 1 { "" } else { "s" }
             ));
-            Err(Outcome::Invalid)
+            Outcome::Invalid
         }
     }
 }

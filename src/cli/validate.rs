@@ -31,7 +31,8 @@ pub fn run(args: &Args) -> Outcome {
     let color = stderr_color();
     let mut invalid = 0usize;
     let mut errors = 0usize;
-    for path in &args.profiles {
+    let profiles = super::profiles_only(&args.profiles);
+    for path in &profiles {
         let result = profile::load_path(path).and_then(|p| {
             let problems = profile::check_against(&p, &names);
             if problems.is_empty() {
@@ -55,7 +56,7 @@ pub fn run(args: &Args) -> Outcome {
             }
         }
     }
-    let total = args.profiles.len();
+    let total = profiles.len();
     let s = |n: usize| if n == 1 { "" } else { "s" };
     if invalid == 0 {
         eprint_text(&format!("{total} profile{} valid\n", s(total)));

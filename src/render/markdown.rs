@@ -135,6 +135,18 @@ pub fn render(r: &Report) -> String {
         }
         out.push('\n');
     }
+    // An expired agreement is news for the client: advice they thought settled is back.
+    if !r.expired_waivers.is_empty() {
+        let _ = writeln!(out, "## Agreements that have expired\n");
+        let _ = writeln!(
+            out,
+            "These waivers are past their date, so the advice they set aside is back in this review:\n"
+        );
+        for e in &r.expired_waivers {
+            let _ = writeln!(out, "- {}", capitalise(e));
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "---\n");
     let params: Vec<String> = r
         .params
@@ -199,5 +211,14 @@ fn recommendation(out: &mut String, r: &Recommendation) {
             );
         }
         out.push('\n');
+    }
+}
+
+/// The first letter in upper case: list items in a client document read as sentences.
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -1,5 +1,8 @@
 //! Rendering audit reports: human (terminal), JSON (machines, archives), Markdown (clients).
 
+pub mod diff_human;
+pub mod diff_json;
+pub mod diff_markdown;
 pub mod human;
 pub mod json;
 pub mod markdown;

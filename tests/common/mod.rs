@@ -30,12 +30,20 @@ pub fn validate(relative: &Path) -> Result<profile::Profile, ProfileErrors> {
     }
 }
 
-/// The `.yaml` files directly in `dir` (relative to the crate root), sorted.
+/// Whether `path` is a profile (`*.yaml`) rather than a golden test's expectation file
+/// (`*.expect.yaml`, which sits beside its profile).
+pub fn is_profile(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml")
+        && !pitfall::golden::run::is_expectation_file(path)
+}
+
+/// The profiles (`.yaml` files, expectation files left out) directly in `dir`
+/// (relative to the crate root), sorted.
 pub fn yaml_files(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| is_profile(p))
         .map(|p| p.strip_prefix(root()).unwrap().to_path_buf())
         .collect();
     files.sort();
@@ -53,8 +61,8 @@ pub fn test_day() -> pitfall::profile::Date {
     pitfall::profile::Date::parse("2026-11-26").unwrap()
 }
 
-/// Every valid fixture: `fixtures/*.yaml` and `fixtures/thresholds/*.yaml`, as
-/// relative paths, sorted.
+/// Every valid fixture: `fixtures/*.yaml` and `fixtures/thresholds/*.yaml` (expectation
+/// files left out), as relative paths, sorted.
 pub fn valid_fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in ["fixtures", "fixtures/thresholds"] {
@@ -62,7 +70,7 @@ pub fn valid_fixtures() -> Vec<PathBuf> {
             .unwrap()
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .filter(|p| is_profile(p))
             .map(|p| Path::new(dir).join(p.file_name().unwrap()))
             .collect();
         files.sort();
