@@ -4,7 +4,11 @@ fn main() {
     let text = std::fs::read_to_string(&path).unwrap();
     let src = pitfall::source::SourceFile::new(path, text);
     match pitfall::syntax::parse_file(&src) {
-        Ok(f) => for c in f.comments { println!("{:?} {:?}", c.span, c.text); },
+        Ok(f) => {
+            for c in f.comments {
+                println!("{:?} {:?}", c.span, c.text);
+            }
+        }
         Err(e) => println!("{} errors", e.len()),
     }
 }

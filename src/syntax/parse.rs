@@ -565,7 +565,9 @@ impl Lower<'_> {
             if prec < min {
                 break;
             }
-            let Some(Tok::Infix(op)) = toks.next() else { break };
+            let Some(Tok::Infix(op)) = toks.next() else {
+                break;
+            };
             // Left associative: the right side binds strictly tighter.
             let rhs = self.climb(toks, prec + 1, nest);
             lhs = self.infix(lhs, op, rhs);
