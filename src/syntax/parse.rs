@@ -235,6 +235,12 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 
 fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
     let end = pair.as_span().end();
+    let input = pair.get_input();
+    // Fast path, almost always taken: trailing trivia ends in whitespace (the skip
+    // after a comment takes its line break too), except for a comment closing the file.
+    if end < input.len() && end > 0 && !input.as_bytes()[end - 1].is_ascii_whitespace() {
+        return end;
+    }
     let Some(last) = pair
         .clone()
         .into_inner()
@@ -244,7 +250,6 @@ fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
         return end;
     };
     let candidate = trimmed_end(&last);
-    let input = pair.get_input();
     if only_trivia(input.get(candidate..end).unwrap_or("")) {
         candidate
     } else {

@@ -30,7 +30,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         type_expr | list_type | base_type => "a type",
         title_clause | area_clause | severity_clause | escalate_clause | source_clause
         | tags_clause | for_clause | when_clause | advise_clause | because_clause
-        | action_clause | conclude_clause | suppress_clause => "a rule clause",
+        | action_clause | conclude_clause | suppress_clause | clause_word => "a rule clause",
         where_part | kw_where => "`where`",
         binding => "a binding (`name in collection`)",
         top_source => "`top`",
