@@ -241,12 +241,7 @@ fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
     if end < input.len() && end > 0 && !input.as_bytes()[end - 1].is_ascii_whitespace() {
         return end;
     }
-    let Some(last) = pair
-        .clone()
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::COMMENT)
-        .last()
-    else {
+    let Some(last) = pair.clone().into_inner().last() else {
         return end;
     };
     let candidate = trimmed_end(&last);
@@ -271,9 +266,9 @@ fn only_trivia(text: &str) -> bool {
     }
 }
 
-/// The pair's children without comments (comments are collected separately).
+/// The pair's children (trivia, comments included, never produce pairs).
 fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
-    pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
+    pair.into_inner()
 }
 
 /// Lowers pest pairs to the AST, collecting errors.

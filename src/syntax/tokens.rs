@@ -16,8 +16,8 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         EOI => "end of file",
-        WHITESPACE | COMMENT | item | clause | operand | postfix | literal_atom | str_text
-        | str_escape | ident_char | keyword | number_text => {
+        WHITESPACE | item | clause | operand | postfix | literal_atom | str_text | str_escape
+        | ident_char | keyword | number_text => {
             return None;
         }
         // pest names `file` when nothing of a file could start at the position.
