@@ -15,8 +15,13 @@ fn main() {
     for i in 0..n {
         s.push_str(&format!("rule r{i} {{\n  title \"rule {i}\"\n  area profit\n  severity warning\n  source H{}\n  for product in products, platform in platforms where platform sells product\n  let net = product.price - product.unit_cost - product.price * platform.commission - overhead\n  when net / product.price < floor + {}%\n  advise \"{{product.name}} on {{platform.name}} keeps {{net}}\"\n  because \"reason {i}\"\n  action \"act {i}\"\n}}\n", 1 + i % 19, i % 7));
     }
-    pest_only(&s);
-    pest_only(&s);
+    if reps == 0 {
+        count_rules(&s);
+        return;
+    }
+    if reps > 1 {
+        pest_only(&s);
+    }
     let src = pitfall::source::SourceFile::new("g.rules", s);
     for _ in 0..reps {
         let t = Instant::now();
@@ -38,4 +43,13 @@ fn pest_only(text: &str) {
     let t = Instant::now();
     let n = p.flatten().count();
     println!("flatten {:?} {n}", t.elapsed());
+}
+#[allow(dead_code)]
+fn count_rules(text: &str) {
+    use pest::Parser;
+    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text).unwrap();
+    let mut m = std::collections::BTreeMap::new();
+    for x in p.flatten() { *m.entry(format!("{:?}", x.as_rule())).or_insert(0usize) += 1; }
+    let mut v: Vec<_> = m.into_iter().collect(); v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for (k, n) in v.iter().take(25) { println!("{k:>16} {n}"); }
 }
