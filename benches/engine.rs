@@ -44,8 +44,10 @@ fn generate(products: usize, platforms: usize) -> String {
         "version: 1\nbusiness:\n  name: Bench Co\n  kind: brand\n  goal: sales\n  currency: CNY\n  capital: 5000000\n  management: medium\n  team: {operations: 6, planning: 2, design: 2, customer_service: 4, content: 1}\n  monthly_costs: {labor: 120000, rent: 20000, utilities: 4000, other: 6000}\n  planning: {sales_plan: true, marketing_budget: true, targets: [gmv, profit]}\nproducts:\n",
     );
     for i in 0..products {
+        // A business like the fixtures: most products healthy, one in seven with a
+        // thin upstream margin, so that some advice fires but not on every product.
         let price = 59 + (i * 37) % 900;
-        let cost = price * (45 + (i * 13) % 50) / 100;
+        let cost = if i % 7 == 3 { price * 86 / 100 } else { price * (38 + (i * 13) % 20) / 100 };
         y.push_str(&format!(
             "  - {{sku: P{i:05}, name: Product {i}, category: {}, price: {price}.00, unit_cost: {cost}.50, logistics: {}.00}}\n",
             CATEGORIES[i % CATEGORIES.len()],
@@ -294,6 +296,11 @@ fn main() {
         ("large 5,000×7", 5000, 7, 7, 2),
     ] {
         let yaml = generate(products, platforms);
+        // `PITFALL_BENCH_DUMP=DIR` writes the generated profiles, to audit them by hand.
+        if let Some(dir) = std::env::var_os("PITFALL_BENCH_DUMP") {
+            let path = Path::new(&dir).join(format!("bench-{products}x{platforms}.yaml"));
+            std::fs::write(path, &yaml).unwrap();
+        }
         let p = load(SourceFile::new("bench.yaml", yaml.clone()))
             .unwrap_or_else(|e| panic!("{}", pitfall::report::render_plain(&e)));
         let pd = params(&default, &p);

@@ -4,7 +4,7 @@
 //! so its evidence shows every value the condition used; the plain path never pays
 //! for it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::advice::{
     Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
@@ -265,6 +265,12 @@ pub struct Explainer<'a> {
     profile: &'a Profile,
     params: &'a ParamsInForce,
     ctx: Ctx<'a>,
+    /// Per rule (by address): the global lets and params it reads, directly or
+    /// through lets. Computed once: many bindings of one rule fire.
+    reads: HashMap<*const RuleDecl, (Vec<usize>, Vec<usize>)>,
+    /// The evidence line of each global let, computed once per profile: a let over
+    /// every product must not be re-traced for every recommendation that reads it.
+    let_steps: Vec<Option<Step>>,
 }
 
 impl<'a> Explainer<'a> {
@@ -275,6 +281,8 @@ impl<'a> Explainer<'a> {
             profile: eval.profile,
             params: eval.params,
             ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
+            reads: HashMap::new(),
+            let_steps: vec![None; eval.rules.lets.len()],
         }
     }
 
@@ -370,42 +378,8 @@ impl<'a> Explainer<'a> {
             })
             .collect();
 
-        // What the rule reads, directly or through its lets.
-        let mut lets_read: BTreeSet<usize> = BTreeSet::new();
-        let mut params_read: BTreeSet<usize> = BTreeSet::new();
-        let mut queue: Vec<&'a Expr> = rule_exprs(rule);
-        let mut seen_lets: BTreeSet<usize> = BTreeSet::new();
-        while let Some(e) = queue.pop() {
-            match e.kind {
-                ExprKind::Param(id) => {
-                    params_read.insert(id);
-                }
-                ExprKind::Let(id) if seen_lets.insert(id) => {
-                    lets_read.insert(id);
-                    if let Some(decl) = self.rules.lets.get(id) {
-                        visit(&decl.expr, &mut |x| queue.push(x));
-                    }
-                }
-                _ => {}
-            }
-        }
-
-        let mut steps = Vec::new();
-        for id in &lets_read {
-            let Some(decl) = self.rules.lets.get(*id) else {
-                continue;
-            };
-            let mut trace = Trace::default();
-            let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
-            let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
-            steps.push(Step {
-                name: decl.name.clone(),
-                formula: self.text_of(decl.loc.file, &decl.expr),
-                values: self.subst(&decl.expr, &trace),
-                result: self.result(&value, &decl.expr.ty),
-                exact: exact(&value),
-            });
-        }
+        let (lets_read, params_read) = self.reads_of(rule);
+        let mut steps: Vec<Step> = lets_read.iter().filter_map(|id| self.let_step(*id)).collect();
 
         let mut trace = Trace::default();
         for l in &rule.lets {
@@ -458,15 +432,60 @@ impl<'a> Explainer<'a> {
             });
         }
 
-        let params = params_read
-            .iter()
-            .filter_map(|id| self.param_used(*id))
-            .collect();
+        let params = params_read.iter().filter_map(|id| self.param_used(*id)).collect();
         Evidence {
             bindings,
             steps,
             params,
         }
+    }
+
+    /// The global lets and params `rule` reads, directly or through lets, in id order.
+    fn reads_of(&mut self, rule: &'a RuleDecl) -> (Vec<usize>, Vec<usize>) {
+        if let Some(r) = self.reads.get(&(rule as *const RuleDecl)) {
+            return r.clone();
+        }
+        let mut lets_read: BTreeSet<usize> = BTreeSet::new();
+        let mut params_read: BTreeSet<usize> = BTreeSet::new();
+        let mut queue: Vec<&'a Expr> = rule_exprs(rule);
+        while let Some(e) = queue.pop() {
+            match e.kind {
+                ExprKind::Param(id) => {
+                    params_read.insert(id);
+                }
+                ExprKind::Let(id) if lets_read.insert(id) => {
+                    if let Some(decl) = self.rules.lets.get(id) {
+                        visit(&decl.expr, &mut |x| queue.push(x));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let r = (lets_read.into_iter().collect(), params_read.into_iter().collect());
+        self.reads.insert(rule as *const RuleDecl, r.clone());
+        r
+    }
+
+    /// The evidence line of global let `id`, traced once per profile.
+    fn let_step(&mut self, id: usize) -> Option<Step> {
+        if let Some(Some(step)) = self.let_steps.get(id) {
+            return Some(step.clone());
+        }
+        let decl = self.rules.lets.get(id)?;
+        let mut trace = Trace::default();
+        let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
+        let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
+        let step = Step {
+            name: decl.name.clone(),
+            formula: self.text_of(decl.loc.file, &decl.expr),
+            values: self.subst(&decl.expr, &trace),
+            result: self.result(&value, &decl.expr.ty),
+            exact: exact(&value),
+        };
+        if let Some(slot) = self.let_steps.get_mut(id) {
+            *slot = Some(step.clone());
+        }
+        Some(step)
     }
 
     fn param_used(&self, id: usize) -> Option<ParamUsed> {
