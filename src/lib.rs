@@ -9,6 +9,7 @@ pub mod check;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod fasthash;
 pub mod golden;
 pub mod money;
 pub mod profile;

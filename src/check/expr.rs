@@ -1,6 +1,6 @@
 //! Typing expressions: resolve every name, field and operator, check units.
 
-use std::collections::HashSet;
+use crate::fasthash::FastSet;
 
 use super::error::did_you_mean;
 use super::ir::{Builtin, Cmp, Expr, ExprKind, FileId, Lit, SourceIr};
@@ -28,7 +28,7 @@ pub(super) struct Scope {
     /// Slots needed by the largest frame seen.
     pub frame_size: usize,
     /// Local slots read so far (for the unused-let lint).
-    pub used_slots: HashSet<usize>,
+    pub used_slots: FastSet<usize>,
     /// Whether anything read depends on the profile or params (for the
     /// constant-condition lint); reset by the caller around the condition.
     pub reads_data: bool,
@@ -42,7 +42,7 @@ impl Scope {
             locals: Vec::new(),
             next_slot: 0,
             frame_size: 0,
-            used_slots: HashSet::new(),
+            used_slots: FastSet::default(),
             reads_data: false,
         }
     }

@@ -4,7 +4,9 @@
 //! concludes it. A circle of such reads has no order and is an error that names the
 //! circle; otherwise rules run in dependency order, ties kept in declaration order.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::fasthash::{FastMap, FastSet};
 
 use super::ir::Loc;
 use super::{CheckCode, CheckError, Checker, Global, Owner};
@@ -13,7 +15,7 @@ use super::{CheckCode, CheckError, Checker, Global, Owner};
 fn facts_read(
     checker: &Checker,
     owner: Owner,
-    memo: &mut HashMap<Owner, BTreeSet<usize>>,
+    memo: &mut FastMap<Owner, BTreeSet<usize>>,
 ) -> BTreeSet<usize> {
     if let Some(done) = memo.get(&owner) {
         return done.clone();
@@ -40,10 +42,10 @@ fn facts_read(
 /// Rule indices (declaration order) in evaluation order; reports cycles.
 pub(super) fn order(checker: &mut Checker) -> Vec<usize> {
     let n = checker.rules.len();
-    let mut memo = HashMap::new();
+    let mut memo = FastMap::default();
     // needs[r] = rules that must run before r.
     let mut needs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    let mut via: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut via: FastMap<(usize, usize), usize> = FastMap::default();
     for (r, slot) in needs.iter_mut().enumerate() {
         for f in facts_read(checker, Owner::Rule(r), &mut memo) {
             if let Some((_, by)) = checker.facts.get(f)
@@ -81,7 +83,7 @@ pub(super) fn order(checker: &mut Checker) -> Vec<usize> {
     }
     if order.len() < n {
         report_cycles(checker, &needs, &via, &order);
-        let placed: HashSet<usize> = order.iter().copied().collect();
+        let placed: FastSet<usize> = order.iter().copied().collect();
         order.extend((0..n).filter(|r| !placed.contains(r)));
     }
     order
@@ -91,11 +93,11 @@ pub(super) fn order(checker: &mut Checker) -> Vec<usize> {
 fn report_cycles(
     checker: &mut Checker,
     needs: &[BTreeSet<usize>],
-    via: &HashMap<(usize, usize), usize>,
+    via: &FastMap<(usize, usize), usize>,
     placed: &[usize],
 ) {
-    let placed: HashSet<usize> = placed.iter().copied().collect();
-    let mut reported: HashSet<usize> = HashSet::new();
+    let placed: FastSet<usize> = placed.iter().copied().collect();
+    let mut reported: FastSet<usize> = FastSet::default();
     for start in 0..needs.len() {
         if placed.contains(&start) || reported.contains(&start) {
             continue;

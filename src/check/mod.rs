@@ -12,7 +12,7 @@ pub mod ir;
 mod rule;
 pub mod types;
 
-use std::collections::{HashMap, HashSet};
+use crate::fasthash::{FastMap, FastSet};
 use std::path::Path;
 
 use crate::source::{SourceFile, Span};
@@ -179,20 +179,20 @@ enum Owner {
 struct Checker {
     sources: Vec<SourceFile>,
     errors: Vec<CheckError>,
-    globals: HashMap<String, (Global, Loc)>,
+    globals: FastMap<String, (Global, Loc)>,
     params: Vec<ParamDecl>,
     tables: Vec<TableDecl>,
     /// Global lets: name, declaration (file, index in file items), state, checked IR.
     lets: Vec<LetSlot>,
     facts: Vec<(String, usize)>,
     /// Edges: owner → lets and facts it reads.
-    deps: HashMap<Owner, HashSet<Global>>,
+    deps: FastMap<Owner, FastSet<Global>>,
     /// Globals read by anything (for unused lints).
-    used: HashSet<Global>,
+    used: FastSet<Global>,
     /// Rules by declaration index; `None` where a rule had errors.
     rules: Vec<Option<ir::RuleDecl>>,
     /// Rule ids, for suppress checks and duplicates: id → (rule index in `rules`, loc).
-    rule_ids: HashMap<String, Loc>,
+    rule_ids: FastMap<String, Loc>,
     /// Global lets being typed, outermost first: a cycle among lets is named from it.
     let_stack: Vec<LetId>,
 }
@@ -212,15 +212,15 @@ impl Checker {
         Checker {
             sources,
             errors: Vec::new(),
-            globals: HashMap::new(),
+            globals: FastMap::default(),
             params: Vec::new(),
             tables: Vec::new(),
             lets: Vec::new(),
             facts: Vec::new(),
-            deps: HashMap::new(),
-            used: HashSet::new(),
+            deps: FastMap::default(),
+            used: FastSet::default(),
             rules: Vec::new(),
-            rule_ids: HashMap::new(),
+            rule_ids: FastMap::default(),
             let_stack: Vec::new(),
         }
     }
@@ -409,7 +409,7 @@ impl Checker {
                 }
                 let value_ty = self.type_expr(&t.kind.value_ty, file, true);
                 let mut rows = Vec::new();
-                let mut seen: HashMap<String, Span> = HashMap::new();
+                let mut seen: FastMap<String, Span> = FastMap::default();
                 for row in &t.kind.rows {
                     let key = self.literal(&row.kind.key, &Type::Text, file);
                     let value = self.literal(&row.kind.value, &value_ty, file);
