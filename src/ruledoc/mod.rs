@@ -210,7 +210,7 @@ pub fn document(rules: &RuleSet, id: &str) -> Option<RuleDoc> {
     let mut suppressed_by: Vec<String> = rules
         .rules
         .iter()
-        .filter(|r| r.suppresses.iter().any(|s| *s == rule.id))
+        .filter(|r| r.suppresses.contains(&rule.id))
         .map(|r| r.id.clone())
         .collect();
     suppressed_by.sort();
