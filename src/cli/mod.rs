@@ -47,7 +47,7 @@ impl From<Outcome> for std::process::ExitCode {
     name = "pitfall",
     version,
     about,
-    after_help = "Examples:\n  pitfall init client.yaml\n  pitfall validate fixtures/*.yaml\n  pitfall schema > profile.schema.json\n\nExit codes: 0 ok, 1 the audit found something, 2 invalid input."
+    after_help = "Examples:\n  pitfall audit fixtures/apparel-brand-on-jd-and-suning.yaml\n  pitfall rules\n  pitfall rule thin_net_margin\n  pitfall init client.yaml\n  pitfall validate fixtures/*.yaml\n\nExit codes: 0 ok, 1 the audit found something, 2 invalid input."
 )]
 pub struct Cli {
     /// The command to run.
