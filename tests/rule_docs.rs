@@ -668,3 +668,28 @@ fn every_listed_command_has_help_with_an_example() {
         );
     }
 }
+
+/// The README's first set-up command shows a newcomer advice, not a failure: it must
+/// exit 0 (a non-zero exit reads as "it is broken" on a fresh machine).
+#[test]
+fn the_readme_set_up_command_exits_0() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- "))
+        .expect("README has a `cargo run --release -- …` set-up command");
+    let command = line
+        .trim_start_matches("cargo run --release -- ")
+        .split('#')
+        .next()
+        .unwrap();
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(
+        args.first(),
+        Some(&"audit"),
+        "the main job is an audit: {line}"
+    );
+    let out = pitfall(&args);
+    assert_eq!(out.status.code(), Some(0), "{line}");
+    assert!(!out.stdout.is_empty());
+}
