@@ -10,6 +10,7 @@ pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rust_decimal::RoundingStrategy;
 use serde::Serialize;
 
 use crate::advice::{Recommendation, Report};
@@ -328,7 +329,9 @@ fn format_lit(lit: &Lit, ty: &Type) -> String {
     match (lit, ty) {
         (Lit::Num(d), Type::Percent) => format!("{}%", d.normalize()),
         (Lit::Num(d), Type::Money) => {
-            let text = format!("{:.2}", d.round_dp(2));
+            // Rounded as amounts are everywhere else (`money::MoneyDisplay`).
+            let rounded = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            let text = format!("{rounded:.2}");
             match text.split_once('.') {
                 Some((int, frac)) => match int.strip_prefix('-') {
                     Some(digits) => format!("-{}.{frac}", group_thousands(digits)),

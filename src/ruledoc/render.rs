@@ -163,8 +163,10 @@ pub fn doc(d: &RuleDoc, example: Option<&Example>) -> String {
         out,
         "{}\n",
         match &d.bindings {
-            Some(_) => "For each binding below, the rule fires when the condition holds:",
-            None => "Once per profile, the rule fires when the condition holds:",
+            Some(_) =>
+                "For each binding of the `for` line, the rule fires where the `when` condition holds:",
+            None =>
+                "Once per profile (the advice is about the business), the rule fires when the `when` condition holds:",
         }
     );
     let mut lines: Vec<&str> = Vec::new();
