@@ -13,6 +13,8 @@ mod check;
 mod diff;
 mod fmt;
 mod init;
+mod rule;
+mod rules;
 mod schema;
 mod test;
 mod validate;
@@ -45,7 +47,7 @@ impl From<Outcome> for std::process::ExitCode {
     name = "pitfall",
     version,
     about,
-    after_help = "Examples:\n  pitfall init client.yaml\n  pitfall validate fixtures/*.yaml\n  pitfall schema > profile.schema.json\n\nExit codes: 0 ok, 1 the audit found something, 2 invalid input."
+    after_help = "Examples:\n  pitfall audit fixtures/apparel-brand-on-jd-and-suning.yaml\n  pitfall rules\n  pitfall rule thin_net_margin\n  pitfall init client.yaml\n  pitfall validate fixtures/*.yaml\n\nExit codes: 0 ok, 1 the audit found something, 2 invalid input."
 )]
 pub struct Cli {
     /// The command to run.
@@ -70,6 +72,10 @@ pub enum Command {
     Audit(audit::Args),
     /// Explain, binding by binding, why a rule fired or did not.
     WhyNot(why_not::Args),
+    /// List the rule set: id, severity, heuristic and title, grouped by area.
+    Rules(rules::Args),
+    /// Print one rule's documentation: what it detects, why, what to do, its params.
+    Rule(rule::Args),
     /// Check profiles against their expectation and golden files (golden tests).
     Test(test::Args),
     /// Show whose advice a rule change changes: profiles audited with two rule sets.
@@ -86,6 +92,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::WhyNot(args) => why_not::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Rule(args) => rule::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Diff(args) => diff::run(&args),
     }

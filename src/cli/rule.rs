@@ -1,0 +1,91 @@
+//! `pitfall rule ID`: one rule's documentation, ready to paste into a client memo;
+//! with `--example PROFILE`, the rule's first advice on that profile and its evidence.
+
+use std::path::{Path, PathBuf};
+
+use pitfall::eval::evaluate;
+use pitfall::eval::params::{ParamProblems, resolve};
+use pitfall::explain::{ReportOptions, report};
+use pitfall::profile::{self, ProfileErrors};
+use pitfall::ruledoc::{self, Example};
+use pitfall::ruleset::Loaded;
+
+use super::{Outcome, eprint_text, load_rules, print_text, stderr_color};
+
+/// Arguments of `pitfall rule`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  pitfall rule thin_net_margin\n  pitfall rule platform_category_mismatch --example fixtures/apparel-brand-on-jd-and-suning.yaml\n  pitfall rule my_rule --rules my-rules/\n\nExit codes: 0 documented, 2 unknown rule or invalid input."
+)]
+pub struct Args {
+    /// The rule's id (`pitfall rules` lists them).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// A rule set folder instead of the built-in rule set.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Run the rule on this profile and show its first advice, with the numbers behind it.
+    #[arg(long, value_name = "PROFILE")]
+    pub example: Option<PathBuf>,
+}
+
+/// Runs `pitfall rule`.
+pub fn run(args: &Args) -> Outcome {
+    let loaded = match load_rules(args.rules.as_deref()) {
+        Ok(l) => l,
+        Err(outcome) => return outcome,
+    };
+    let Some(doc) = ruledoc::document(&loaded.rules, &args.id) else {
+        let ids: Vec<&str> = loaded.rules.rules.iter().map(|r| r.id.as_str()).collect();
+        let hint = pitfall::check::error::did_you_mean(&args.id, ids.iter().copied())
+            .unwrap_or_else(|| "`pitfall rules` lists the rule ids".to_owned());
+        eprint_text(&format!(
+            "error: the rule set has no rule `{}`\n  help: {hint}\n",
+            args.id
+        ));
+        return Outcome::Invalid;
+    };
+    let example = match &args.example {
+        Some(path) => match run_example(&loaded, path, &args.id) {
+            Ok(e) => Some(e),
+            Err(outcome) => return outcome,
+        },
+        None => None,
+    };
+    print_text(&ruledoc::render::doc(&doc, example.as_ref()));
+    Outcome::Ok
+}
+
+/// Audits `path` with the whole rule set (facts and suppression depend on the other
+/// rules) and picks the rule's first advice.
+fn run_example(loaded: &Loaded, path: &Path, id: &str) -> Result<Example, Outcome> {
+    let color = stderr_color();
+    let profile = profile::load_path(path).map_err(|err| {
+        eprint_text(&pitfall::report::render(&err, color));
+        Outcome::Invalid
+    })?;
+    let params = resolve(&loaded.rules, &profile, &[]).map_err(|problem| {
+        match problem {
+            ParamProblems::Profile(errors) => {
+                let err = ProfileErrors {
+                    file: path.display().to_string(),
+                    errors,
+                };
+                eprint_text(&pitfall::report::render(&err, color));
+            }
+            ParamProblems::CommandLine(errors) => {
+                for e in &errors {
+                    eprint_text(&pitfall::report::render(e, color));
+                }
+            }
+        }
+        Outcome::Invalid
+    })?;
+    let evaluation = evaluate(&loaded.rules, &profile, &params, false);
+    let options = ReportOptions {
+        fingerprint: loaded.fingerprint.clone(),
+        today: super::audit::today(),
+    };
+    let report = report(&evaluation, &options);
+    Ok(ruledoc::example(&evaluation, &report, id))
+}
