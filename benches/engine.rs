@@ -47,7 +47,11 @@ fn generate(products: usize, platforms: usize) -> String {
         // A business like the fixtures: most products healthy, one in seven with a
         // thin upstream margin, so that some advice fires but not on every product.
         let price = 59 + (i * 37) % 900;
-        let cost = if i % 7 == 3 { price * 86 / 100 } else { price * (38 + (i * 13) % 20) / 100 };
+        let cost = if i % 7 == 3 {
+            price * 86 / 100
+        } else {
+            price * (38 + (i * 13) % 20) / 100
+        };
         y.push_str(&format!(
             "  - {{sku: P{i:05}, name: Product {i}, category: {}, price: {price}.00, unit_cost: {cost}.50, logistics: {}.00}}\n",
             CATEGORIES[i % CATEGORIES.len()],

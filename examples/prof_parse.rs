@@ -47,9 +47,15 @@ fn pest_only(text: &str) {
 #[allow(dead_code)]
 fn count_rules(text: &str) {
     use pest::Parser;
-    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text).unwrap();
+    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text)
+        .unwrap();
     let mut m = std::collections::BTreeMap::new();
-    for x in p.flatten() { *m.entry(format!("{:?}", x.as_rule())).or_insert(0usize) += 1; }
-    let mut v: Vec<_> = m.into_iter().collect(); v.sort_by_key(|x| std::cmp::Reverse(x.1));
-    for (k, n) in v.iter().take(25) { println!("{k:>16} {n}"); }
+    for x in p.flatten() {
+        *m.entry(format!("{:?}", x.as_rule())).or_insert(0usize) += 1;
+    }
+    let mut v: Vec<_> = m.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
+    for (k, n) in v.iter().take(25) {
+        println!("{k:>16} {n}");
+    }
 }

@@ -379,7 +379,10 @@ impl<'a> Explainer<'a> {
             .collect();
 
         let (lets_read, params_read) = self.reads_of(rule);
-        let mut steps: Vec<Step> = lets_read.iter().filter_map(|id| self.let_step(*id)).collect();
+        let mut steps: Vec<Step> = lets_read
+            .iter()
+            .filter_map(|id| self.let_step(*id))
+            .collect();
 
         let mut trace = Trace::default();
         for l in &rule.lets {
@@ -432,7 +435,10 @@ impl<'a> Explainer<'a> {
             });
         }
 
-        let params = params_read.iter().filter_map(|id| self.param_used(*id)).collect();
+        let params = params_read
+            .iter()
+            .filter_map(|id| self.param_used(*id))
+            .collect();
         Evidence {
             bindings,
             steps,
@@ -461,7 +467,10 @@ impl<'a> Explainer<'a> {
                 _ => {}
             }
         }
-        let r = (lets_read.into_iter().collect(), params_read.into_iter().collect());
+        let r = (
+            lets_read.into_iter().collect(),
+            params_read.into_iter().collect(),
+        );
         self.reads.insert(rule as *const RuleDecl, r.clone());
         r
     }
