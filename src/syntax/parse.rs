@@ -6,7 +6,7 @@
 //! lowering (expression depth), so no input can exhaust the stack.
 
 use pest::Parser as _;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::*;
@@ -132,7 +132,6 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
     let mut comment_start: Option<usize> = None;
     let mut prev_ident = false;
     let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
     let deeper = |depth: &mut usize, at: usize, len: usize| {
         *depth += 1;
         if *depth > MAX_BRACKET_DEPTH {
@@ -141,38 +140,66 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
             Ok(())
         }
     };
-    while let Some((i, c)) = chars.next() {
+    // Byte by byte: every character that matters here is ASCII, and a UTF-8
+    // continuation byte never looks like one. Only a non-ASCII character's first byte
+    // is decoded, to know whether it continues a word.
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         if let Some(start) = comment_start {
-            if c == '\n' {
-                comments.push(comment_at(text, start, i));
-                comment_start = None;
+            // Jump to the line break: comments can be long and nothing in them counts.
+            match bytes[i..].iter().position(|&c| c == b'\n') {
+                Some(off) => {
+                    comments.push(comment_at(text, start, i + off));
+                    comment_start = None;
+                    i += off + 1;
+                    continue;
+                }
+                None => break,
             }
-            continue;
         }
-        let ident = c.is_alphanumeric() || c == '_';
+        let ident = if b.is_ascii() {
+            b.is_ascii_alphanumeric() || b == b'_'
+        } else if b >= 0xC0 {
+            text.get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_alphanumeric)
+        } else {
+            // A continuation byte: the character was judged at its first byte.
+            i += 1;
+            continue;
+        };
         let word_start = ident && !prev_ident;
         prev_ident = ident;
         if stack.last() == Some(&Ctx::Str) {
-            match c {
-                '\\' => {
-                    chars.next();
+            match b {
+                b'\\' => {
+                    // The escaped character is skipped whole, like the `char` it is.
+                    i += 1;
+                    i += text
+                        .get(i..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8);
+                    continue;
                 }
-                '"' | '\n' => {
+                b'"' | b'\n' => {
                     stack.pop();
                 }
-                '{' | '}' if chars.peek().map(|(_, n)| *n) == Some(c) => {
-                    chars.next();
+                b'{' | b'}' if bytes.get(i + 1) == Some(&b) => {
+                    i += 2;
+                    continue;
                 }
-                '{' => {
+                b'{' => {
                     stack.push(Ctx::Hole);
                     deeper(&mut depth, i, 1)?;
                 }
                 _ => {}
             }
+            i += 1;
             continue;
         }
         // Code: top level or inside a hole.
-        if word_start {
+        // Only `if` and `else` matter: a first-letter test spares the comparison.
+        if word_start && (b == b'i' || b == b'e') {
             let word_at = |w: &[u8]| {
                 bytes.get(i..i + w.len()) == Some(w)
                     && bytes
@@ -185,17 +212,18 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
                 depth = depth.saturating_sub(1);
             }
         }
-        match c {
-            '#' => comment_start = Some(i),
-            '"' => stack.push(Ctx::Str),
-            '(' | '[' | '{' => deeper(&mut depth, i, 1)?,
-            '}' if stack.last() == Some(&Ctx::Hole) => {
+        match b {
+            b'#' => comment_start = Some(i),
+            b'"' => stack.push(Ctx::Str),
+            b'(' | b'[' | b'{' => deeper(&mut depth, i, 1)?,
+            b'}' if stack.last() == Some(&Ctx::Hole) => {
                 stack.pop();
                 depth = depth.saturating_sub(1);
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     if let Some(start) = comment_start {
         comments.push(comment_at(text, start, text.len()));
@@ -267,7 +295,7 @@ fn only_trivia(text: &str) -> bool {
 }
 
 /// The pair's children (trivia, comments included, never produce pairs).
-fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
     pair.into_inner()
 }
 
@@ -494,8 +522,7 @@ impl Lower<'_> {
 
     /// A collection: an operand with optional `.field` / `[key]` postfixes.
     fn collection(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let pairs: Vec<_> = children(pair).collect();
-        self.pratt_pairs(pairs).map(|(e, _)| e)
+        self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// A single operand (the `n` of `top n of ...`).
@@ -504,13 +531,12 @@ impl Lower<'_> {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let pairs: Vec<_> = children(pair).collect();
-        self.pratt_pairs(pairs).map(|(e, _)| e)
+        self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
-    fn pratt_pairs(&mut self, pairs: Vec<Pair<'_, Rule>>) -> Built {
+    fn pratt_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Built {
         let mut toks: Vec<Tok<'_>> = Vec::with_capacity(pairs.len());
         for pair in pairs {
             match pair.as_rule() {
@@ -699,31 +725,37 @@ impl Lower<'_> {
                 };
             }
             Rule::name => {
-                let mut it = children(pair);
-                let ident = it.next()?;
-                let Some(call) = it.next() else {
-                    return Some((Node::new(Expr::Name(ident.as_str().to_owned()), span), 1));
+                // The word is not a pair (see `name` in the grammar): it runs up to
+                // the trivia or `(` that a call starts with.
+                let text = pair.as_str();
+                let Some(call) = children(pair).next() else {
+                    return Some((Node::new(Expr::Name(text.to_owned()), span), 1));
                 };
-                let name = self.ident(ident);
+                let word = text
+                    .find(|c: char| matches!(c, '(' | '#' | ' ' | '\t'..='\r'))
+                    .map_or(text, |end| &text[..end]);
+                let name = Node::new(
+                    word.to_owned(),
+                    Span::new(span.start, span.start + word.len()),
+                );
                 let mut args = Vec::new();
                 let mut depth = 0;
                 for p in children(call) {
-                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    let (e, d) = self.pratt_pairs(children(p))?;
                     depth = depth.max(d);
                     args.push(e);
                 }
                 return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
             }
             Rule::paren => {
-                let (inner, depth) =
-                    self.pratt_pairs(children(children(pair).next()?).collect())?;
+                let (inner, depth) = self.pratt_pairs(children(children(pair).next()?))?;
                 return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
             }
             Rule::list => {
                 let mut items = Vec::new();
                 let mut depth = 0;
                 for p in children(pair) {
-                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    let (e, d) = self.pratt_pairs(children(p))?;
                     depth = depth.max(d);
                     items.push(e);
                 }
@@ -731,9 +763,9 @@ impl Lower<'_> {
             }
             Rule::if_expr => {
                 let mut parts = children(pair).filter(|p| p.as_rule() == Rule::expr);
-                let (cond, d1) = self.pratt_pairs(children(parts.next()?).collect())?;
-                let (then, d2) = self.pratt_pairs(children(parts.next()?).collect())?;
-                let (otherwise, d3) = self.pratt_pairs(children(parts.next()?).collect())?;
+                let (cond, d1) = self.pratt_pairs(children(parts.next()?))?;
+                let (then, d2) = self.pratt_pairs(children(parts.next()?))?;
+                let (otherwise, d3) = self.pratt_pairs(children(parts.next()?))?;
                 let node = Node::new(
                     Expr::If {
                         cond: Box::new(cond),
@@ -758,14 +790,14 @@ impl Lower<'_> {
                     _ => AggKind::List,
                 };
                 let kind = Node::new(kind, span_of(&name));
-                let (body, d1) = self.pratt_pairs(children(it.next()?).collect())?;
+                let (body, d1) = self.pratt_pairs(children(it.next()?))?;
                 let _kw_for = it.next()?;
                 let binding = self.binding(it.next()?)?;
                 let mut filter = None;
                 let mut d2 = 0;
                 for p in it {
                     if p.as_rule() == Rule::expr {
-                        let (f, d) = self.pratt_pairs(children(p).collect())?;
+                        let (f, d) = self.pratt_pairs(children(p))?;
                         d2 = d;
                         filter = Some(Box::new(f));
                     }
@@ -781,7 +813,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2) + 1);
             }
-            Rule::collection => return self.pratt_pairs(children(pair).collect()),
+            Rule::collection => return self.pratt_pairs(children(pair)),
             _ => return None,
         };
         Some((Node::new(kind, span), 1))
@@ -827,9 +859,19 @@ impl Lower<'_> {
             }
         };
         let mut ok = true;
+        // Plain text is not a pair (see `str_text` in the grammar): it is what lies
+        // between the other pieces, from after the opening quote to the closing one.
+        let input = pair.get_input();
+        let whole = pair.as_span();
+        let mut at = whole.start() + 1;
+        let end = whole.end().saturating_sub(1);
         for p in children(pair) {
+            let piece = p.as_span();
+            if piece.start() > at {
+                push_text(&mut parts, input.get(at..piece.start()).unwrap_or(""));
+            }
+            at = piece.end();
             match p.as_rule() {
-                Rule::str_text => push_text(&mut parts, p.as_str()),
                 Rule::str_escape => {
                     let decoded = match p.as_str() {
                         "\\n" => "\n",
@@ -847,6 +889,9 @@ impl Lower<'_> {
                 },
                 _ => {}
             }
+        }
+        if end > at {
+            push_text(&mut parts, input.get(at..end).unwrap_or(""));
         }
         ok.then(|| Node::new(Template { parts }, span))
     }
