@@ -59,6 +59,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
     };
     let mut lower = Lower {
         source,
+        comments: &comments,
         errors: Vec::new(),
     };
 
@@ -70,23 +71,27 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             }
         }
     }
-    if lower.errors.is_empty() {
+    let errors = lower.errors;
+    if errors.is_empty() {
         Ok(File { items, comments })
     } else {
-        Err(lower.errors)
+        Err(errors)
     }
 }
 
 /// Parses a single expression (for tests and tools that evaluate one-off expressions).
 pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     let text = source.text();
-    if let Err(span) = scan(text) {
-        return Err(vec![SyntaxError::TooDeep {
-            src: source.clone(),
-            span: span.into(),
-            max: MAX_BRACKET_DEPTH,
-        }]);
-    }
+    let comments = match scan(text) {
+        Ok(comments) => comments,
+        Err(span) => {
+            return Err(vec![SyntaxError::TooDeep {
+                src: source.clone(),
+                span: span.into(),
+                max: MAX_BRACKET_DEPTH,
+            }]);
+        }
+    };
     let mut pairs = match RulesParser::parse(Rule::expr, text) {
         Ok(pairs) => pairs,
         Err(e) => return Err(vec![syntax_error_for(source, Rule::expr, &e)]),
@@ -104,6 +109,7 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     }
     let mut lower = Lower {
         source,
+        comments: &comments,
         errors: Vec::new(),
     };
     let expr = pairs.next().and_then(|p| lower.expr(p));
@@ -253,47 +259,6 @@ fn syntax_error_for(
     tokens::from_pest(source, first, detailed.as_ref())
 }
 
-/// The pair's span without trailing whitespace and comments. pest lets a rule's span
-/// run over the trivia after its last token when the rule ends in a repetition or an
-/// option that was tried and failed; a label must not underline the next comment.
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), trimmed_end(pair))
-}
-
-fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
-    let end = pair.as_span().end();
-    let input = pair.get_input();
-    // Fast path, almost always taken: trailing trivia ends in whitespace (the skip
-    // after a comment takes its line break too), except for a comment closing the file.
-    if end < input.len() && end > 0 && !input.as_bytes()[end - 1].is_ascii_whitespace() {
-        return end;
-    }
-    let Some(last) = pair.clone().into_inner().last() else {
-        return end;
-    };
-    let candidate = trimmed_end(&last);
-    if only_trivia(input.get(candidate..end).unwrap_or("")) {
-        candidate
-    } else {
-        // Literal tokens (a closing bracket) follow the last child: keep them.
-        let text = input.get(..end).unwrap_or("");
-        text.trim_end().len().max(candidate)
-    }
-}
-
-/// Whether `text` is whitespace and `# comments` only.
-fn only_trivia(text: &str) -> bool {
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start();
-        match rest.strip_prefix('#') {
-            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
-            None => return rest.is_empty(),
-        }
-    }
-}
-
 /// The pair's children (trivia, comments included, never produce pairs).
 fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
     pair.into_inner()
@@ -302,6 +267,9 @@ fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
 /// Lowers pest pairs to the AST, collecting errors.
 struct Lower<'s> {
     source: &'s SourceFile,
+    /// The file's comments from [`scan`], in order: trailing trivia is trimmed
+    /// from spans with them.
+    comments: &'s [Comment],
     errors: Vec<SyntaxError>,
 }
 
@@ -309,8 +277,41 @@ struct Lower<'s> {
 type Built = Option<(Node<Expr>, usize)>;
 
 impl Lower<'_> {
+    /// The pair's span without trailing whitespace and comments. pest lets a rule's
+    /// span run over the trivia after its last token when the rule ends in a
+    /// repetition or an option that was tried and failed; a label must not underline
+    /// the next comment.
+    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
+    }
+
+    fn trimmed_end(&self, start: usize, mut end: usize) -> usize {
+        let bytes = self.source.text().as_bytes();
+        // Fast path, almost always taken: trailing trivia ends in whitespace (the
+        // skip after a comment takes its line break too), except for a comment
+        // closing the file.
+        if end < bytes.len() && end > 0 && !bytes[end - 1].is_ascii_whitespace() {
+            return end;
+        }
+        // Trivia is whitespace and comments; the scan knows where every comment
+        // is, so trimming reads backwards from the end instead of walking the
+        // pair's children.
+        loop {
+            while end > start && matches!(bytes.get(end - 1), Some(b' ' | b'\t'..=b'\r')) {
+                end -= 1;
+            }
+            match self.comments.binary_search_by_key(&end, |c| c.span.end) {
+                Ok(i) if self.comments[i].span.start >= start => {
+                    end = self.comments[i].span.start;
+                }
+                _ => return end,
+            }
+        }
+    }
+
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         match pair.as_rule() {
             Rule::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
             Rule::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
@@ -321,7 +322,7 @@ impl Lower<'_> {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
-        Node::new(pair.as_str().to_owned(), span_of(&pair))
+        Node::new(pair.as_str().to_owned(), self.span_of(&pair))
     }
 
     fn param(&mut self, pair: Pair<'_, Rule>) -> Option<Param> {
@@ -365,7 +366,7 @@ impl Lower<'_> {
                     default = children(p).next().and_then(|l| self.literal(l));
                 }
                 Rule::table_row => {
-                    let span = span_of(&p);
+                    let span = self.span_of(&p);
                     let mut r = children(p);
                     let key = r.next().and_then(|l| self.literal(l));
                     let value = r.next().and_then(|l| self.literal(l));
@@ -386,7 +387,7 @@ impl Lower<'_> {
     }
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<TypeExpr>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         let kind = match inner.as_rule() {
             Rule::list_type => {
@@ -418,7 +419,7 @@ impl Lower<'_> {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Clause>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let rule = pair.as_rule();
         let mut it = children(pair);
         let clause = match rule {
@@ -478,12 +479,12 @@ impl Lower<'_> {
     }
 
     fn binding(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Binding>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut it = children(pair);
         let var = self.ident(it.next()?);
         let _kw_in = it.next()?;
         let src = it.next()?;
-        let src_span = span_of(&src);
+        let src_span = self.span_of(&src);
         let source = match src.as_rule() {
             Rule::top_source => {
                 let mut n = None;
@@ -571,7 +572,7 @@ impl Lower<'_> {
         let mut lhs = match toks.next()? {
             Tok::Prefix(op) => {
                 if nest > MAX_EXPR_DEPTH {
-                    let span = span_of(&op);
+                    let span = self.span_of(&op);
                     return self.deep(Node::new(Expr::Bool(false), span), nest);
                 }
                 // `not` takes a whole comparison; `-` only a product's factor.
@@ -623,7 +624,7 @@ impl Lower<'_> {
 
     fn prefix(&mut self, op: Pair<'_, Rule>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let un = if not { UnOp::Not } else { UnOp::Neg };
         let span = op_span.to(rhs.span);
         let node = Node::new(
@@ -638,7 +639,7 @@ impl Lower<'_> {
 
     fn postfix(&mut self, lhs: Built, op: Pair<'_, Rule>) -> Built {
         let (lhs, depth) = lhs?;
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let rule = op.as_rule();
         let inner = children(op).next()?;
         let span = lhs.span.to(op_span);
@@ -665,7 +666,7 @@ impl Lower<'_> {
     }
 
     fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let bin = match op.as_str() {
             "or" => BinOp::Or,
             "and" => BinOp::And,
@@ -709,7 +710,7 @@ impl Lower<'_> {
     }
 
     fn primary(&mut self, pair: Pair<'_, Rule>) -> Built {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::number_lit => Expr::Number(number_text(&pair)),
             Rule::percent_lit => Expr::Percent(number_text(&pair)),
@@ -789,7 +790,7 @@ impl Lower<'_> {
                     "avg" => AggKind::Avg,
                     _ => AggKind::List,
                 };
-                let kind = Node::new(kind, span_of(&name));
+                let kind = Node::new(kind, self.span_of(&name));
                 let (body, d1) = self.pratt_pairs(children(it.next()?))?;
                 let _kw_for = it.next()?;
                 let binding = self.binding(it.next()?)?;
@@ -822,12 +823,12 @@ impl Lower<'_> {
     /// A literal in a declaration (param default, table row): numbers, percents,
     /// strings, bools, negative numbers and lists of these.
     fn literal(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         match inner.as_rule() {
             Rule::neg_literal => {
                 let num = children(inner).next()?;
-                let num_span = span_of(&num);
+                let num_span = self.span_of(&num);
                 let operand = Node::new(Expr::Number(number_text(&num)), num_span);
                 Some(Node::new(
                     Expr::Unary {
@@ -849,7 +850,7 @@ impl Lower<'_> {
     }
 
     fn template(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Template>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut parts: Vec<TemplatePart> = Vec::new();
         let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
             if let Some(TemplatePart::Text(t)) = parts.last_mut() {
