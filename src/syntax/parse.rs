@@ -538,24 +538,35 @@ impl Lower<'_> {
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
     fn pratt_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Built {
-        let mut toks: Vec<Tok<'_>> = Vec::with_capacity(pairs.len());
+        let len = pairs.len();
+        // Most expressions are one operand with its postfixes (`products`,
+        // `{product.name}`): the token list is only allocated at the first operator.
+        let mut toks: Vec<Tok<'_>> = Vec::new();
+        let mut operand: Option<Built> = None;
         for pair in pairs {
-            match pair.as_rule() {
+            let rule = pair.as_rule();
+            if let Rule::field_acc | Rule::index_acc = rule {
+                let lhs = operand.take().flatten();
+                operand = Some(self.postfix(lhs, pair));
+                continue;
+            }
+            if toks.capacity() == 0 {
+                toks.reserve_exact(len);
+            }
+            if let Some(built) = operand.take() {
+                toks.push(Tok::Operand(built));
+            }
+            match rule {
                 Rule::prefix => toks.push(Tok::Prefix(pair)),
                 Rule::infix => toks.push(Tok::Infix(pair)),
-                Rule::field_acc | Rule::index_acc => {
-                    let lhs = match toks.pop() {
-                        Some(Tok::Operand(built)) => built,
-                        _ => None,
-                    };
-                    let built = self.postfix(lhs, pair);
-                    toks.push(Tok::Operand(built));
-                }
-                _ => {
-                    let built = self.primary(pair);
-                    toks.push(Tok::Operand(built));
-                }
+                _ => operand = Some(self.primary(pair)),
             }
+        }
+        if toks.is_empty() {
+            return operand.flatten();
+        }
+        if let Some(built) = operand {
+            toks.push(Tok::Operand(built));
         }
         let mut toks = toks.into_iter().peekable();
         self.climb(&mut toks, 0, 0)
@@ -950,7 +961,13 @@ fn infix_prec(op: &str) -> u8 {
 type Rule_ = crate::syntax::ast::Rule;
 
 /// The text of a template with no holes, or the span of its first hole.
-fn plain(t: Template) -> Result<String, Span> {
+fn plain(mut t: Template) -> Result<String, Span> {
+    // Usually one piece of text: moved out, not copied.
+    if let [TemplatePart::Text(_)] = t.parts.as_slice()
+        && let Some(TemplatePart::Text(s)) = t.parts.pop()
+    {
+        return Ok(s);
+    }
     let mut out = String::new();
     for part in t.parts {
         match part {
