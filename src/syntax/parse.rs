@@ -163,6 +163,20 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
                 None => break,
             }
         }
+        if stack.last() == Some(&Ctx::Str) && !matches!(b, b'\\' | b'"' | b'\n' | b'{' | b'}') {
+            // Only these bytes count inside a string: jump to the next one. (Each is
+            // not part of a word, so `prev_ident` is false once it is read.)
+            match bytes[i..]
+                .iter()
+                .position(|c| matches!(c, b'\\' | b'"' | b'\n' | b'{' | b'}'))
+            {
+                Some(off) => {
+                    i += off;
+                    continue;
+                }
+                None => break,
+            }
+        }
         let ident = if b.is_ascii() {
             b.is_ascii_alphanumeric() || b == b'_'
         } else if b >= 0xC0 {
@@ -217,6 +231,15 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
             } else if word_at(b"else") {
                 depth = depth.saturating_sub(1);
             }
+        }
+        if ident && b.is_ascii() {
+            // The rest of an ASCII word cannot matter: jump over it.
+            let rest = bytes.get(i + 1..).unwrap_or(&[]);
+            i += 1 + rest
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(rest.len());
+            continue;
         }
         match b {
             b'#' => comment_start = Some(i),
