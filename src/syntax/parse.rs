@@ -6,7 +6,7 @@
 //! lowering (expression depth), so no input can exhaust the stack.
 
 use pest::Parser as _;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::*;
@@ -59,6 +59,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
     };
     let mut lower = Lower {
         source,
+        comments: &comments,
         errors: Vec::new(),
     };
 
@@ -70,23 +71,27 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             }
         }
     }
-    if lower.errors.is_empty() {
+    let errors = lower.errors;
+    if errors.is_empty() {
         Ok(File { items, comments })
     } else {
-        Err(lower.errors)
+        Err(errors)
     }
 }
 
 /// Parses a single expression (for tests and tools that evaluate one-off expressions).
 pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     let text = source.text();
-    if let Err(span) = scan(text) {
-        return Err(vec![SyntaxError::TooDeep {
-            src: source.clone(),
-            span: span.into(),
-            max: MAX_BRACKET_DEPTH,
-        }]);
-    }
+    let comments = match scan(text) {
+        Ok(comments) => comments,
+        Err(span) => {
+            return Err(vec![SyntaxError::TooDeep {
+                src: source.clone(),
+                span: span.into(),
+                max: MAX_BRACKET_DEPTH,
+            }]);
+        }
+    };
     let mut pairs = match RulesParser::parse(Rule::expr, text) {
         Ok(pairs) => pairs,
         Err(e) => return Err(vec![syntax_error_for(source, Rule::expr, &e)]),
@@ -104,6 +109,7 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     }
     let mut lower = Lower {
         source,
+        comments: &comments,
         errors: Vec::new(),
     };
     let expr = pairs.next().and_then(|p| lower.expr(p));
@@ -132,7 +138,6 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
     let mut comment_start: Option<usize> = None;
     let mut prev_ident = false;
     let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
     let deeper = |depth: &mut usize, at: usize, len: usize| {
         *depth += 1;
         if *depth > MAX_BRACKET_DEPTH {
@@ -141,38 +146,80 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
             Ok(())
         }
     };
-    while let Some((i, c)) = chars.next() {
+    // Byte by byte: every character that matters here is ASCII, and a UTF-8
+    // continuation byte never looks like one. Only a non-ASCII character's first byte
+    // is decoded, to know whether it continues a word.
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         if let Some(start) = comment_start {
-            if c == '\n' {
-                comments.push(comment_at(text, start, i));
-                comment_start = None;
+            // Jump to the line break: comments can be long and nothing in them counts.
+            match bytes[i..].iter().position(|&c| c == b'\n') {
+                Some(off) => {
+                    comments.push(comment_at(text, start, i + off));
+                    comment_start = None;
+                    i += off + 1;
+                    continue;
+                }
+                None => break,
             }
-            continue;
         }
-        let ident = c.is_alphanumeric() || c == '_';
+        if stack.last() == Some(&Ctx::Str) && !matches!(b, b'\\' | b'"' | b'\n' | b'{' | b'}') {
+            // Only these bytes count inside a string: jump to the next one. (Each is
+            // not part of a word, so `prev_ident` is false once it is read.)
+            match bytes[i..]
+                .iter()
+                .position(|c| matches!(c, b'\\' | b'"' | b'\n' | b'{' | b'}'))
+            {
+                Some(off) => {
+                    i += off;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let ident = if b.is_ascii() {
+            b.is_ascii_alphanumeric() || b == b'_'
+        } else if b >= 0xC0 {
+            text.get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_alphanumeric)
+        } else {
+            // A continuation byte: the character was judged at its first byte.
+            i += 1;
+            continue;
+        };
         let word_start = ident && !prev_ident;
         prev_ident = ident;
         if stack.last() == Some(&Ctx::Str) {
-            match c {
-                '\\' => {
-                    chars.next();
+            match b {
+                b'\\' => {
+                    // The escaped character is skipped whole, like the `char` it is.
+                    i += 1;
+                    i += text
+                        .get(i..)
+                        .and_then(|r| r.chars().next())
+                        .map_or(1, char::len_utf8);
+                    continue;
                 }
-                '"' | '\n' => {
+                b'"' | b'\n' => {
                     stack.pop();
                 }
-                '{' | '}' if chars.peek().map(|(_, n)| *n) == Some(c) => {
-                    chars.next();
+                b'{' | b'}' if bytes.get(i + 1) == Some(&b) => {
+                    i += 2;
+                    continue;
                 }
-                '{' => {
+                b'{' => {
                     stack.push(Ctx::Hole);
                     deeper(&mut depth, i, 1)?;
                 }
                 _ => {}
             }
+            i += 1;
             continue;
         }
         // Code: top level or inside a hole.
-        if word_start {
+        // Only `if` and `else` matter: a first-letter test spares the comparison.
+        if word_start && (b == b'i' || b == b'e') {
             let word_at = |w: &[u8]| {
                 bytes.get(i..i + w.len()) == Some(w)
                     && bytes
@@ -185,17 +232,27 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
                 depth = depth.saturating_sub(1);
             }
         }
-        match c {
-            '#' => comment_start = Some(i),
-            '"' => stack.push(Ctx::Str),
-            '(' | '[' | '{' => deeper(&mut depth, i, 1)?,
-            '}' if stack.last() == Some(&Ctx::Hole) => {
+        if ident && b.is_ascii() {
+            // The rest of an ASCII word cannot matter: jump over it.
+            let rest = bytes.get(i + 1..).unwrap_or(&[]);
+            i += 1 + rest
+                .iter()
+                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .unwrap_or(rest.len());
+            continue;
+        }
+        match b {
+            b'#' => comment_start = Some(i),
+            b'"' => stack.push(Ctx::Str),
+            b'(' | b'[' | b'{' => deeper(&mut depth, i, 1)?,
+            b'}' if stack.last() == Some(&Ctx::Hole) => {
                 stack.pop();
                 depth = depth.saturating_sub(1);
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     if let Some(start) = comment_start {
         comments.push(comment_at(text, start, text.len()));
@@ -225,55 +282,17 @@ fn syntax_error_for(
     tokens::from_pest(source, first, detailed.as_ref())
 }
 
-/// The pair's span without trailing whitespace and comments. pest lets a rule's span
-/// run over the trivia after its last token when the rule ends in a repetition or an
-/// option that was tried and failed; a label must not underline the next comment.
-fn span_of(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), trimmed_end(pair))
-}
-
-fn trimmed_end(pair: &Pair<'_, Rule>) -> usize {
-    let end = pair.as_span().end();
-    let input = pair.get_input();
-    // Fast path, almost always taken: trailing trivia ends in whitespace (the skip
-    // after a comment takes its line break too), except for a comment closing the file.
-    if end < input.len() && end > 0 && !input.as_bytes()[end - 1].is_ascii_whitespace() {
-        return end;
-    }
-    let Some(last) = pair.clone().into_inner().last() else {
-        return end;
-    };
-    let candidate = trimmed_end(&last);
-    if only_trivia(input.get(candidate..end).unwrap_or("")) {
-        candidate
-    } else {
-        // Literal tokens (a closing bracket) follow the last child: keep them.
-        let text = input.get(..end).unwrap_or("");
-        text.trim_end().len().max(candidate)
-    }
-}
-
-/// Whether `text` is whitespace and `# comments` only.
-fn only_trivia(text: &str) -> bool {
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start();
-        match rest.strip_prefix('#') {
-            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
-            None => return rest.is_empty(),
-        }
-    }
-}
-
 /// The pair's children (trivia, comments included, never produce pairs).
-fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
     pair.into_inner()
 }
 
 /// Lowers pest pairs to the AST, collecting errors.
 struct Lower<'s> {
     source: &'s SourceFile,
+    /// The file's comments from [`scan`], in order: trailing trivia is trimmed
+    /// from spans with them.
+    comments: &'s [Comment],
     errors: Vec<SyntaxError>,
 }
 
@@ -281,8 +300,41 @@ struct Lower<'s> {
 type Built = Option<(Node<Expr>, usize)>;
 
 impl Lower<'_> {
+    /// The pair's span without trailing whitespace and comments. pest lets a rule's
+    /// span run over the trivia after its last token when the rule ends in a
+    /// repetition or an option that was tried and failed; a label must not underline
+    /// the next comment.
+    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
+    }
+
+    fn trimmed_end(&self, start: usize, mut end: usize) -> usize {
+        let bytes = self.source.text().as_bytes();
+        // Fast path, almost always taken: trailing trivia ends in whitespace (the
+        // skip after a comment takes its line break too), except for a comment
+        // closing the file.
+        if end < bytes.len() && end > 0 && !bytes[end - 1].is_ascii_whitespace() {
+            return end;
+        }
+        // Trivia is whitespace and comments; the scan knows where every comment
+        // is, so trimming reads backwards from the end instead of walking the
+        // pair's children.
+        loop {
+            while end > start && matches!(bytes.get(end - 1), Some(b' ' | b'\t'..=b'\r')) {
+                end -= 1;
+            }
+            match self.comments.binary_search_by_key(&end, |c| c.span.end) {
+                Ok(i) if self.comments[i].span.start >= start => {
+                    end = self.comments[i].span.start;
+                }
+                _ => return end,
+            }
+        }
+    }
+
     fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         match pair.as_rule() {
             Rule::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
             Rule::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
@@ -293,7 +345,7 @@ impl Lower<'_> {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
-        Node::new(pair.as_str().to_owned(), span_of(&pair))
+        Node::new(pair.as_str().to_owned(), self.span_of(&pair))
     }
 
     fn param(&mut self, pair: Pair<'_, Rule>) -> Option<Param> {
@@ -337,7 +389,7 @@ impl Lower<'_> {
                     default = children(p).next().and_then(|l| self.literal(l));
                 }
                 Rule::table_row => {
-                    let span = span_of(&p);
+                    let span = self.span_of(&p);
                     let mut r = children(p);
                     let key = r.next().and_then(|l| self.literal(l));
                     let value = r.next().and_then(|l| self.literal(l));
@@ -358,7 +410,7 @@ impl Lower<'_> {
     }
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<TypeExpr>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         let kind = match inner.as_rule() {
             Rule::list_type => {
@@ -390,7 +442,7 @@ impl Lower<'_> {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Clause>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let rule = pair.as_rule();
         let mut it = children(pair);
         let clause = match rule {
@@ -450,12 +502,12 @@ impl Lower<'_> {
     }
 
     fn binding(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Binding>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut it = children(pair);
         let var = self.ident(it.next()?);
         let _kw_in = it.next()?;
         let src = it.next()?;
-        let src_span = span_of(&src);
+        let src_span = self.span_of(&src);
         let source = match src.as_rule() {
             Rule::top_source => {
                 let mut n = None;
@@ -494,8 +546,7 @@ impl Lower<'_> {
 
     /// A collection: an operand with optional `.field` / `[key]` postfixes.
     fn collection(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let pairs: Vec<_> = children(pair).collect();
-        self.pratt_pairs(pairs).map(|(e, _)| e)
+        self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// A single operand (the `n` of `top n of ...`).
@@ -504,31 +555,41 @@ impl Lower<'_> {
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let pairs: Vec<_> = children(pair).collect();
-        self.pratt_pairs(pairs).map(|(e, _)| e)
+        self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
-    fn pratt_pairs(&mut self, pairs: Vec<Pair<'_, Rule>>) -> Built {
-        let mut toks: Vec<Tok<'_>> = Vec::with_capacity(pairs.len());
+    fn pratt_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Built {
+        let len = pairs.len();
+        // Most expressions are one operand with its postfixes (`products`,
+        // `{product.name}`): the token list is only allocated at the first operator.
+        let mut toks: Vec<Tok<'_>> = Vec::new();
+        let mut operand: Option<Built> = None;
         for pair in pairs {
-            match pair.as_rule() {
+            let rule = pair.as_rule();
+            if let Rule::field_acc | Rule::index_acc = rule {
+                let lhs = operand.take().flatten();
+                operand = Some(self.postfix(lhs, pair));
+                continue;
+            }
+            if toks.capacity() == 0 {
+                toks.reserve_exact(len);
+            }
+            if let Some(built) = operand.take() {
+                toks.push(Tok::Operand(built));
+            }
+            match rule {
                 Rule::prefix => toks.push(Tok::Prefix(pair)),
                 Rule::infix => toks.push(Tok::Infix(pair)),
-                Rule::field_acc | Rule::index_acc => {
-                    let lhs = match toks.pop() {
-                        Some(Tok::Operand(built)) => built,
-                        _ => None,
-                    };
-                    let built = self.postfix(lhs, pair);
-                    toks.push(Tok::Operand(built));
-                }
-                _ => {
-                    let built = self.primary(pair);
-                    toks.push(Tok::Operand(built));
-                }
+                _ => operand = Some(self.primary(pair)),
             }
+        }
+        if toks.is_empty() {
+            return operand.flatten();
+        }
+        if let Some(built) = operand {
+            toks.push(Tok::Operand(built));
         }
         let mut toks = toks.into_iter().peekable();
         self.climb(&mut toks, 0, 0)
@@ -545,7 +606,7 @@ impl Lower<'_> {
         let mut lhs = match toks.next()? {
             Tok::Prefix(op) => {
                 if nest > MAX_EXPR_DEPTH {
-                    let span = span_of(&op);
+                    let span = self.span_of(&op);
                     return self.deep(Node::new(Expr::Bool(false), span), nest);
                 }
                 // `not` takes a whole comparison; `-` only a product's factor.
@@ -597,7 +658,7 @@ impl Lower<'_> {
 
     fn prefix(&mut self, op: Pair<'_, Rule>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let un = if not { UnOp::Not } else { UnOp::Neg };
         let span = op_span.to(rhs.span);
         let node = Node::new(
@@ -612,7 +673,7 @@ impl Lower<'_> {
 
     fn postfix(&mut self, lhs: Built, op: Pair<'_, Rule>) -> Built {
         let (lhs, depth) = lhs?;
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let rule = op.as_rule();
         let inner = children(op).next()?;
         let span = lhs.span.to(op_span);
@@ -639,7 +700,7 @@ impl Lower<'_> {
     }
 
     fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
-        let op_span = span_of(&op);
+        let op_span = self.span_of(&op);
         let bin = match op.as_str() {
             "or" => BinOp::Or,
             "and" => BinOp::And,
@@ -683,7 +744,7 @@ impl Lower<'_> {
     }
 
     fn primary(&mut self, pair: Pair<'_, Rule>) -> Built {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::number_lit => Expr::Number(number_text(&pair)),
             Rule::percent_lit => Expr::Percent(number_text(&pair)),
@@ -699,31 +760,37 @@ impl Lower<'_> {
                 };
             }
             Rule::name => {
-                let mut it = children(pair);
-                let ident = it.next()?;
-                let Some(call) = it.next() else {
-                    return Some((Node::new(Expr::Name(ident.as_str().to_owned()), span), 1));
+                // The word is not a pair (see `name` in the grammar): it runs up to
+                // the trivia or `(` that a call starts with.
+                let text = pair.as_str();
+                let Some(call) = children(pair).next() else {
+                    return Some((Node::new(Expr::Name(text.to_owned()), span), 1));
                 };
-                let name = self.ident(ident);
+                let word = text
+                    .find(|c: char| matches!(c, '(' | '#' | ' ' | '\t'..='\r'))
+                    .map_or(text, |end| &text[..end]);
+                let name = Node::new(
+                    word.to_owned(),
+                    Span::new(span.start, span.start + word.len()),
+                );
                 let mut args = Vec::new();
                 let mut depth = 0;
                 for p in children(call) {
-                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    let (e, d) = self.pratt_pairs(children(p))?;
                     depth = depth.max(d);
                     args.push(e);
                 }
                 return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
             }
             Rule::paren => {
-                let (inner, depth) =
-                    self.pratt_pairs(children(children(pair).next()?).collect())?;
+                let (inner, depth) = self.pratt_pairs(children(children(pair).next()?))?;
                 return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
             }
             Rule::list => {
                 let mut items = Vec::new();
                 let mut depth = 0;
                 for p in children(pair) {
-                    let (e, d) = self.pratt_pairs(children(p).collect())?;
+                    let (e, d) = self.pratt_pairs(children(p))?;
                     depth = depth.max(d);
                     items.push(e);
                 }
@@ -731,9 +798,9 @@ impl Lower<'_> {
             }
             Rule::if_expr => {
                 let mut parts = children(pair).filter(|p| p.as_rule() == Rule::expr);
-                let (cond, d1) = self.pratt_pairs(children(parts.next()?).collect())?;
-                let (then, d2) = self.pratt_pairs(children(parts.next()?).collect())?;
-                let (otherwise, d3) = self.pratt_pairs(children(parts.next()?).collect())?;
+                let (cond, d1) = self.pratt_pairs(children(parts.next()?))?;
+                let (then, d2) = self.pratt_pairs(children(parts.next()?))?;
+                let (otherwise, d3) = self.pratt_pairs(children(parts.next()?))?;
                 let node = Node::new(
                     Expr::If {
                         cond: Box::new(cond),
@@ -757,15 +824,15 @@ impl Lower<'_> {
                     "avg" => AggKind::Avg,
                     _ => AggKind::List,
                 };
-                let kind = Node::new(kind, span_of(&name));
-                let (body, d1) = self.pratt_pairs(children(it.next()?).collect())?;
+                let kind = Node::new(kind, self.span_of(&name));
+                let (body, d1) = self.pratt_pairs(children(it.next()?))?;
                 let _kw_for = it.next()?;
                 let binding = self.binding(it.next()?)?;
                 let mut filter = None;
                 let mut d2 = 0;
                 for p in it {
                     if p.as_rule() == Rule::expr {
-                        let (f, d) = self.pratt_pairs(children(p).collect())?;
+                        let (f, d) = self.pratt_pairs(children(p))?;
                         d2 = d;
                         filter = Some(Box::new(f));
                     }
@@ -781,7 +848,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2) + 1);
             }
-            Rule::collection => return self.pratt_pairs(children(pair).collect()),
+            Rule::collection => return self.pratt_pairs(children(pair)),
             _ => return None,
         };
         Some((Node::new(kind, span), 1))
@@ -790,12 +857,12 @@ impl Lower<'_> {
     /// A literal in a declaration (param default, table row): numbers, percents,
     /// strings, bools, negative numbers and lists of these.
     fn literal(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         match inner.as_rule() {
             Rule::neg_literal => {
                 let num = children(inner).next()?;
-                let num_span = span_of(&num);
+                let num_span = self.span_of(&num);
                 let operand = Node::new(Expr::Number(number_text(&num)), num_span);
                 Some(Node::new(
                     Expr::Unary {
@@ -817,7 +884,7 @@ impl Lower<'_> {
     }
 
     fn template(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Template>> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut parts: Vec<TemplatePart> = Vec::new();
         let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
             if let Some(TemplatePart::Text(t)) = parts.last_mut() {
@@ -827,9 +894,19 @@ impl Lower<'_> {
             }
         };
         let mut ok = true;
+        // Plain text is not a pair (see `str_text` in the grammar): it is what lies
+        // between the other pieces, from after the opening quote to the closing one.
+        let input = pair.get_input();
+        let whole = pair.as_span();
+        let mut at = whole.start() + 1;
+        let end = whole.end().saturating_sub(1);
         for p in children(pair) {
+            let piece = p.as_span();
+            if piece.start() > at {
+                push_text(&mut parts, input.get(at..piece.start()).unwrap_or(""));
+            }
+            at = piece.end();
             match p.as_rule() {
-                Rule::str_text => push_text(&mut parts, p.as_str()),
                 Rule::str_escape => {
                     let decoded = match p.as_str() {
                         "\\n" => "\n",
@@ -847,6 +924,9 @@ impl Lower<'_> {
                 },
                 _ => {}
             }
+        }
+        if end > at {
+            push_text(&mut parts, input.get(at..end).unwrap_or(""));
         }
         ok.then(|| Node::new(Template { parts }, span))
     }
@@ -904,7 +984,13 @@ fn infix_prec(op: &str) -> u8 {
 type Rule_ = crate::syntax::ast::Rule;
 
 /// The text of a template with no holes, or the span of its first hole.
-fn plain(t: Template) -> Result<String, Span> {
+fn plain(mut t: Template) -> Result<String, Span> {
+    // Usually one piece of text: moved out, not copied.
+    if let [TemplatePart::Text(_)] = t.parts.as_slice()
+        && let Some(TemplatePart::Text(s)) = t.parts.pop()
+    {
+        return Ok(s);
+    }
     let mut out = String::new();
     for part in t.parts {
         match part {
