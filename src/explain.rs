@@ -643,30 +643,7 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
     }
 
     // Broader advice withdraws narrower advice on the same entities.
-    let mut suppressed = Vec::new();
-    let suppressors: Vec<(String, Entity, Vec<String>)> = recs
-        .iter()
-        .filter_map(|r| {
-            let rule = eval.rules.rule(&r.rule)?;
-            (!rule.suppresses.is_empty())
-                .then(|| (r.rule.clone(), r.entity.clone(), rule.suppresses.clone()))
-        })
-        .collect();
-    recs.retain(|r| {
-        let by = suppressors
-            .iter()
-            .find(|(_, entity, targets)| targets.contains(&r.rule) && r.entity.within(entity));
-        match by {
-            Some((by, _, _)) => {
-                suppressed.push(Suppressed {
-                    recommendation: r.clone(),
-                    by: by.clone(),
-                });
-                false
-            }
-            None => true,
-        }
-    });
+    let (recs, mut suppressed) = suppress(eval.rules, recs);
 
     // Waivers the consultant signed off; expired ones no longer waive.
     let mut waived = Vec::new();
@@ -685,7 +662,10 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
             ));
         }
     }
-    recs.retain(|r| {
+    // Recommendations are moved, not cloned, into the waived list: a large profile
+    // has tens of thousands of them, each with its evidence.
+    let mut kept = Vec::with_capacity(recs.len());
+    for r in recs {
         let waiver = profile.waivers.iter().find(|w| {
             w.rule.text == r.rule
                 && w.until.is_none_or(|u| u >= options.today)
@@ -701,17 +681,15 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
                 })
         });
         match waiver {
-            Some(w) => {
-                waived.push(Waived {
-                    recommendation: r.clone(),
-                    reason: w.reason.clone(),
-                    until: w.until.map(|d| d.to_string()),
-                });
-                false
-            }
-            None => true,
+            Some(w) => waived.push(Waived {
+                recommendation: r,
+                reason: w.reason.clone(),
+                until: w.until.map(|d| d.to_string()),
+            }),
+            None => kept.push(r),
         }
-    });
+    }
+    let mut recs = kept;
 
     let order = |a: &Recommendation, b: &Recommendation| {
         b.severity
@@ -758,6 +736,67 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
             .collect(),
         params,
     }
+}
+
+/// A suppression key: the suppressed rule, and the product and platform a
+/// suppressor covers (`None`: any, where the suppressed advice does not name one).
+type SuppressKey<'r> = (&'r str, Option<&'r ProductRef>, Option<&'r str>);
+
+/// Splits `recs` into the advice kept and the advice withdrawn by broader advice.
+///
+/// A recommendation is withdrawn by the first (in `recs` order) recommendation whose
+/// rule suppresses its rule and whose entity covers its entity (`Entity::within`).
+/// Scanning every suppressor for every recommendation is quadratic, and a large
+/// profile has tens of thousands of both; so each suppressor is indexed under the
+/// four keys it can match (its product or any, its platform or any), and each
+/// recommendation looks up the one key its own entity gives.
+fn suppress(rules: &RuleSet, recs: Vec<Recommendation>) -> (Vec<Recommendation>, Vec<Suppressed>) {
+    let mut first: HashMap<SuppressKey<'_>, usize> = HashMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        let Some(rule) = rules.rule(&r.rule) else {
+            continue;
+        };
+        let product = r.entity.product.as_ref();
+        let platform = r.entity.platform.as_deref();
+        for target in &rule.suppresses {
+            for p in [None, product] {
+                for q in [None, platform] {
+                    first.entry((target.as_str(), p, q)).or_insert(i);
+                }
+            }
+        }
+    }
+    // Which suppressor withdraws each recommendation, decided before any is moved.
+    let by: Vec<Option<usize>> = recs
+        .iter()
+        .map(|r| {
+            if first.is_empty() {
+                return None;
+            }
+            let key = (
+                r.rule.as_str(),
+                r.entity.product.as_ref(),
+                r.entity.platform.as_deref(),
+            );
+            first.get(&key).copied()
+        })
+        .collect();
+    let by_rule: Vec<Option<String>> = by
+        .iter()
+        .map(|b| b.and_then(|i| recs.get(i)).map(|s| s.rule.clone()))
+        .collect();
+    let mut kept = Vec::with_capacity(recs.len());
+    let mut suppressed = Vec::new();
+    for (r, by) in recs.into_iter().zip(by_rule) {
+        match by {
+            Some(by) => suppressed.push(Suppressed {
+                recommendation: r,
+                by,
+            }),
+            None => kept.push(r),
+        }
+    }
+    (kept, suppressed)
 }
 
 /// Why a rule did not fire, binding by binding: for `pitfall why-not`.
