@@ -5,6 +5,7 @@
 //! for it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use crate::advice::{
     Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
@@ -14,7 +15,7 @@ use crate::check::ir::{
     Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, Template, TemplatePart,
 };
 use crate::check::types::{Arith, Type};
-use crate::eval::interp::{Ctx, Frame, NoTrace, Trace};
+use crate::eval::interp::{AddressHasher, Ctx, Frame, NoTrace, Trace};
 use crate::eval::value::Value;
 use crate::eval::{
     Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, rule_frame, severity,
@@ -271,6 +272,13 @@ pub struct Explainer<'a> {
     /// The evidence line of each global let, computed once per profile: a let over
     /// every product must not be re-traced for every recommendation that reads it.
     let_steps: Vec<Option<Step>>,
+    /// Each evidence formula's text, whitespace re-joined, by node address: the same
+    /// few formulas are written out for every fired binding of their rule.
+    formulas: HashMap<*const Expr, String, BuildHasherDefault<AddressHasher>>,
+    /// Each param's evidence line, by id, formatted on first use.
+    params_used: Vec<Option<ParamUsed>>,
+    /// The tracer, kept between recommendations so its table is allocated once.
+    trace: Trace<'a>,
 }
 
 impl<'a> Explainer<'a> {
@@ -283,18 +291,27 @@ impl<'a> Explainer<'a> {
             ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
             reads: HashMap::new(),
             let_steps: vec![None; eval.rules.lets.len()],
+            formulas: HashMap::default(),
+            params_used: vec![None; eval.rules.params.len()],
+            trace: Trace::default(),
         }
     }
 
-    fn text_of(&self, file: usize, e: &Expr) -> String {
-        self.rules
-            .files
-            .get(file)
-            .map(|f| f.slice(e.span))
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+    fn text_of(&mut self, file: usize, e: &Expr) -> String {
+        let rules = self.rules;
+        self.formulas
+            .entry(e as *const Expr)
+            .or_insert_with(|| {
+                rules
+                    .files
+                    .get(file)
+                    .map(|f| f.slice(e.span))
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .clone()
     }
 
     fn frame_for(&self, rule: &'a RuleDecl, binding: &Binding<'a>) -> Frame<'a> {
@@ -384,7 +401,8 @@ impl<'a> Explainer<'a> {
             .filter_map(|id| self.let_step(*id))
             .collect();
 
-        let mut trace = Trace::default();
+        let mut trace = std::mem::take(&mut self.trace);
+        trace.clear();
         for l in &rule.lets {
             let v = self.ctx.eval(&l.expr, frame, &mut trace);
             if let Some(slot) = frame.slots.get_mut(l.slot) {
@@ -435,6 +453,7 @@ impl<'a> Explainer<'a> {
             });
         }
 
+        self.trace = trace;
         let params = params_read
             .iter()
             .filter_map(|id| self.param_used(*id))
@@ -497,7 +516,18 @@ impl<'a> Explainer<'a> {
         Some(step)
     }
 
-    fn param_used(&self, id: usize) -> Option<ParamUsed> {
+    fn param_used(&mut self, id: usize) -> Option<ParamUsed> {
+        if let Some(Some(used)) = self.params_used.get(id) {
+            return Some(used.clone());
+        }
+        let used = self.format_param(id)?;
+        if let Some(slot) = self.params_used.get_mut(id) {
+            *slot = Some(used.clone());
+        }
+        Some(used)
+    }
+
+    fn format_param(&self, id: usize) -> Option<ParamUsed> {
         let decl = self.rules.params.get(id)?;
         let value = self.params.values.get(id)?;
         let source = self.params.sources.get(id)?;

@@ -64,6 +64,11 @@ impl<'a> Trace<'a> {
     pub fn get(&self, expr: &Expr) -> Option<&Eval<'a>> {
         self.values.get(&(expr as *const Expr))
     }
+
+    /// Forgets every value, keeping the table's allocation for the next binding.
+    pub fn clear(&mut self) {
+        self.values.clear();
+    }
 }
 
 impl<'a> Tracer<'a> for Trace<'a> {
