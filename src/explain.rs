@@ -543,7 +543,7 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&self, v: &Result<Value<'a>, Unknown>, ty: &Type) -> String {
+    fn result(&self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> String {
         match v {
             Ok(v) => format_value(v, ty, self.profile, Style::Evidence),
             Err(u) => format!("unknown: {}", unknown_reason(self.profile, u)),
@@ -624,7 +624,7 @@ impl<'a> Explainer<'a> {
 }
 
 /// The exact decimal of a numeric value.
-fn exact(v: &Result<Value<'_>, Unknown>) -> Option<String> {
+fn exact(v: &crate::eval::value::Eval<'_>) -> Option<String> {
     match v {
         Ok(Value::Num(d)) => Some(d.normalize().to_string()),
         _ => None,
