@@ -279,6 +279,9 @@ pub struct Explainer<'a> {
     params_used: Vec<Option<ParamUsed>>,
     /// The tracer, kept between recommendations so its table is allocated once.
     trace: Trace<'a>,
+    /// Each rule's file and line, by address: finding the line counts the newlines
+    /// before the rule, too slow to repeat for every fired binding.
+    locations: HashMap<*const RuleDecl, RuleLocation, BuildHasherDefault<AddressHasher>>,
 }
 
 impl<'a> Explainer<'a> {
@@ -294,6 +297,7 @@ impl<'a> Explainer<'a> {
             formulas: HashMap::default(),
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
+            locations: HashMap::default(),
         }
     }
 
@@ -368,12 +372,18 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    fn location(&self, rule: &RuleDecl) -> RuleLocation {
-        let file = self.rules.files.get(rule.loc.file);
-        RuleLocation {
-            file: file.map_or(String::new(), |f| f.name().to_owned()),
-            line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
-        }
+    fn location(&mut self, rule: &RuleDecl) -> RuleLocation {
+        let rules = self.rules;
+        self.locations
+            .entry(rule as *const RuleDecl)
+            .or_insert_with(|| {
+                let file = rules.files.get(rule.loc.file);
+                RuleLocation {
+                    file: file.map_or(String::new(), |f| f.name().to_owned()),
+                    line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
+                }
+            })
+            .clone()
     }
 
     /// The values behind a binding's outcome: bindings, global lets read, local lets,
