@@ -479,6 +479,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    // Not inlined into `eval` (its only caller): its many locals would otherwise
+    // widen the stack frame every expression node sets up and tears down.
+    #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn aggregate<T: Tracer<'a>>(
         &mut self,
@@ -576,6 +579,8 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    // Kept out of `eval` for the same reason as `aggregate`.
+    #[inline(never)]
     fn call<T: Tracer<'a>>(
         &mut self,
         builtin: Builtin,
