@@ -42,7 +42,7 @@ impl Entity {
 }
 
 /// A product as named in advice.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ProductRef {
     /// SKU.
     pub sku: String,

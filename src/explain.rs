@@ -5,6 +5,7 @@
 //! for it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use crate::advice::{
     Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
@@ -14,7 +15,7 @@ use crate::check::ir::{
     Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, Template, TemplatePart,
 };
 use crate::check::types::{Arith, Type};
-use crate::eval::interp::{Ctx, Frame, NoTrace, Trace};
+use crate::eval::interp::{AddressHasher, Ctx, Frame, NoTrace, Trace};
 use crate::eval::value::Value;
 use crate::eval::{
     Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, rule_frame, severity,
@@ -271,6 +272,16 @@ pub struct Explainer<'a> {
     /// The evidence line of each global let, computed once per profile: a let over
     /// every product must not be re-traced for every recommendation that reads it.
     let_steps: Vec<Option<Step>>,
+    /// Each evidence formula's text, whitespace re-joined, by node address: the same
+    /// few formulas are written out for every fired binding of their rule.
+    formulas: HashMap<*const Expr, String, BuildHasherDefault<AddressHasher>>,
+    /// Each param's evidence line, by id, formatted on first use.
+    params_used: Vec<Option<ParamUsed>>,
+    /// The tracer, kept between recommendations so its table is allocated once.
+    trace: Trace<'a>,
+    /// Each rule's file and line, by address: finding the line counts the newlines
+    /// before the rule, too slow to repeat for every fired binding.
+    locations: HashMap<*const RuleDecl, RuleLocation, BuildHasherDefault<AddressHasher>>,
 }
 
 impl<'a> Explainer<'a> {
@@ -283,18 +294,28 @@ impl<'a> Explainer<'a> {
             ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
             reads: HashMap::new(),
             let_steps: vec![None; eval.rules.lets.len()],
+            formulas: HashMap::default(),
+            params_used: vec![None; eval.rules.params.len()],
+            trace: Trace::default(),
+            locations: HashMap::default(),
         }
     }
 
-    fn text_of(&self, file: usize, e: &Expr) -> String {
-        self.rules
-            .files
-            .get(file)
-            .map(|f| f.slice(e.span))
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+    fn text_of(&mut self, file: usize, e: &Expr) -> String {
+        let rules = self.rules;
+        self.formulas
+            .entry(e as *const Expr)
+            .or_insert_with(|| {
+                rules
+                    .files
+                    .get(file)
+                    .map(|f| f.slice(e.span))
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .clone()
     }
 
     fn frame_for(&self, rule: &'a RuleDecl, binding: &Binding<'a>) -> Frame<'a> {
@@ -351,12 +372,18 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    fn location(&self, rule: &RuleDecl) -> RuleLocation {
-        let file = self.rules.files.get(rule.loc.file);
-        RuleLocation {
-            file: file.map_or(String::new(), |f| f.name().to_owned()),
-            line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
-        }
+    fn location(&mut self, rule: &RuleDecl) -> RuleLocation {
+        let rules = self.rules;
+        self.locations
+            .entry(rule as *const RuleDecl)
+            .or_insert_with(|| {
+                let file = rules.files.get(rule.loc.file);
+                RuleLocation {
+                    file: file.map_or(String::new(), |f| f.name().to_owned()),
+                    line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
+                }
+            })
+            .clone()
     }
 
     /// The values behind a binding's outcome: bindings, global lets read, local lets,
@@ -384,7 +411,8 @@ impl<'a> Explainer<'a> {
             .filter_map(|id| self.let_step(*id))
             .collect();
 
-        let mut trace = Trace::default();
+        let mut trace = std::mem::take(&mut self.trace);
+        trace.clear();
         for l in &rule.lets {
             let v = self.ctx.eval(&l.expr, frame, &mut trace);
             if let Some(slot) = frame.slots.get_mut(l.slot) {
@@ -435,6 +463,7 @@ impl<'a> Explainer<'a> {
             });
         }
 
+        self.trace = trace;
         let params = params_read
             .iter()
             .filter_map(|id| self.param_used(*id))
@@ -497,7 +526,18 @@ impl<'a> Explainer<'a> {
         Some(step)
     }
 
-    fn param_used(&self, id: usize) -> Option<ParamUsed> {
+    fn param_used(&mut self, id: usize) -> Option<ParamUsed> {
+        if let Some(Some(used)) = self.params_used.get(id) {
+            return Some(used.clone());
+        }
+        let used = self.format_param(id)?;
+        if let Some(slot) = self.params_used.get_mut(id) {
+            *slot = Some(used.clone());
+        }
+        Some(used)
+    }
+
+    fn format_param(&self, id: usize) -> Option<ParamUsed> {
         let decl = self.rules.params.get(id)?;
         let value = self.params.values.get(id)?;
         let source = self.params.sources.get(id)?;
@@ -513,7 +553,7 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&self, v: &Result<Value<'a>, Unknown>, ty: &Type) -> String {
+    fn result(&self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> String {
         match v {
             Ok(v) => format_value(v, ty, self.profile, Style::Evidence),
             Err(u) => format!("unknown: {}", unknown_reason(self.profile, u)),
@@ -594,7 +634,7 @@ impl<'a> Explainer<'a> {
 }
 
 /// The exact decimal of a numeric value.
-fn exact(v: &Result<Value<'_>, Unknown>) -> Option<String> {
+fn exact(v: &crate::eval::value::Eval<'_>) -> Option<String> {
     match v {
         Ok(Value::Num(d)) => Some(d.normalize().to_string()),
         _ => None,
@@ -643,30 +683,7 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
     }
 
     // Broader advice withdraws narrower advice on the same entities.
-    let mut suppressed = Vec::new();
-    let suppressors: Vec<(String, Entity, Vec<String>)> = recs
-        .iter()
-        .filter_map(|r| {
-            let rule = eval.rules.rule(&r.rule)?;
-            (!rule.suppresses.is_empty())
-                .then(|| (r.rule.clone(), r.entity.clone(), rule.suppresses.clone()))
-        })
-        .collect();
-    recs.retain(|r| {
-        let by = suppressors
-            .iter()
-            .find(|(_, entity, targets)| targets.contains(&r.rule) && r.entity.within(entity));
-        match by {
-            Some((by, _, _)) => {
-                suppressed.push(Suppressed {
-                    recommendation: r.clone(),
-                    by: by.clone(),
-                });
-                false
-            }
-            None => true,
-        }
-    });
+    let (recs, mut suppressed) = suppress(eval.rules, recs);
 
     // Waivers the consultant signed off; expired ones no longer waive.
     let mut waived = Vec::new();
@@ -685,7 +702,10 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
             ));
         }
     }
-    recs.retain(|r| {
+    // Recommendations are moved, not cloned, into the waived list: a large profile
+    // has tens of thousands of them, each with its evidence.
+    let mut kept = Vec::with_capacity(recs.len());
+    for r in recs {
         let waiver = profile.waivers.iter().find(|w| {
             w.rule.text == r.rule
                 && w.until.is_none_or(|u| u >= options.today)
@@ -701,17 +721,15 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
                 })
         });
         match waiver {
-            Some(w) => {
-                waived.push(Waived {
-                    recommendation: r.clone(),
-                    reason: w.reason.clone(),
-                    until: w.until.map(|d| d.to_string()),
-                });
-                false
-            }
-            None => true,
+            Some(w) => waived.push(Waived {
+                recommendation: r,
+                reason: w.reason.clone(),
+                until: w.until.map(|d| d.to_string()),
+            }),
+            None => kept.push(r),
         }
-    });
+    }
+    let mut recs = kept;
 
     let order = |a: &Recommendation, b: &Recommendation| {
         b.severity
@@ -758,6 +776,67 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
             .collect(),
         params,
     }
+}
+
+/// A suppression key: the suppressed rule, and the product and platform a
+/// suppressor covers (`None`: any, where the suppressed advice does not name one).
+type SuppressKey<'r> = (&'r str, Option<&'r ProductRef>, Option<&'r str>);
+
+/// Splits `recs` into the advice kept and the advice withdrawn by broader advice.
+///
+/// A recommendation is withdrawn by the first (in `recs` order) recommendation whose
+/// rule suppresses its rule and whose entity covers its entity (`Entity::within`).
+/// Scanning every suppressor for every recommendation is quadratic, and a large
+/// profile has tens of thousands of both; so each suppressor is indexed under the
+/// four keys it can match (its product or any, its platform or any), and each
+/// recommendation looks up the one key its own entity gives.
+fn suppress(rules: &RuleSet, recs: Vec<Recommendation>) -> (Vec<Recommendation>, Vec<Suppressed>) {
+    let mut first: HashMap<SuppressKey<'_>, usize> = HashMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        let Some(rule) = rules.rule(&r.rule) else {
+            continue;
+        };
+        let product = r.entity.product.as_ref();
+        let platform = r.entity.platform.as_deref();
+        for target in &rule.suppresses {
+            for p in [None, product] {
+                for q in [None, platform] {
+                    first.entry((target.as_str(), p, q)).or_insert(i);
+                }
+            }
+        }
+    }
+    // Which suppressor withdraws each recommendation, decided before any is moved.
+    let by: Vec<Option<usize>> = recs
+        .iter()
+        .map(|r| {
+            if first.is_empty() {
+                return None;
+            }
+            let key = (
+                r.rule.as_str(),
+                r.entity.product.as_ref(),
+                r.entity.platform.as_deref(),
+            );
+            first.get(&key).copied()
+        })
+        .collect();
+    let by_rule: Vec<Option<String>> = by
+        .iter()
+        .map(|b| b.and_then(|i| recs.get(i)).map(|s| s.rule.clone()))
+        .collect();
+    let mut kept = Vec::with_capacity(recs.len());
+    let mut suppressed = Vec::new();
+    for (r, by) in recs.into_iter().zip(by_rule) {
+        match by {
+            Some(by) => suppressed.push(Suppressed {
+                recommendation: r,
+                by,
+            }),
+            None => kept.push(r),
+        }
+    }
+    (kept, suppressed)
 }
 
 /// Why a rule did not fire, binding by binding: for `pitfall why-not`.

@@ -64,6 +64,11 @@ impl<'a> Trace<'a> {
     pub fn get(&self, expr: &Expr) -> Option<&Eval<'a>> {
         self.values.get(&(expr as *const Expr))
     }
+
+    /// Forgets every value, keeping the table's allocation for the next binding.
+    pub fn clear(&mut self) {
+        self.values.clear();
+    }
 }
 
 impl<'a> Tracer<'a> for Trace<'a> {
@@ -128,7 +133,7 @@ pub struct Ctx<'a> {
     /// Global lets, computed on first read.
     pub lets: Vec<Option<Eval<'a>>>,
     /// Facts, set when their rule has run.
-    pub facts: Vec<Option<Result<bool, Unknown>>>,
+    pub facts: Vec<Option<Result<bool, Box<Unknown>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -176,7 +181,7 @@ impl<'a> Ctx<'a> {
         e: &'a Expr,
         frame: &mut Frame<'a>,
         t: &mut T,
-    ) -> Result<bool, Unknown> {
+    ) -> Result<bool, Box<Unknown>> {
         match self.eval(e, frame, t)? {
             Value::Bool(b) => Ok(b),
             // INVARIANT: the checker typed `e` as bool.
@@ -189,7 +194,7 @@ impl<'a> Ctx<'a> {
         e: &'a Expr,
         frame: &mut Frame<'a>,
         t: &mut T,
-    ) -> Result<Decimal, Unknown> {
+    ) -> Result<Decimal, Box<Unknown>> {
         match self.eval(e, frame, t)? {
             Value::Num(d) => Ok(d),
             _ => Ok(Decimal::ZERO),
@@ -201,7 +206,7 @@ impl<'a> Ctx<'a> {
         e: &'a Expr,
         frame: &mut Frame<'a>,
         t: &mut T,
-    ) -> Result<List<'a>, Unknown> {
+    ) -> Result<List<'a>, Box<Unknown>> {
         match self.eval(e, frame, t)? {
             Value::List(l) => Ok(l),
             _ => Ok(List::Built(Rc::new(Vec::new()))),
@@ -315,10 +320,10 @@ impl<'a> Ctx<'a> {
                 let key = k.as_text().unwrap_or("");
                 match table.lookup(key) {
                     Some(lit) => Ok(lit_value(lit)),
-                    None => Err(Unknown::NotInTable {
+                    None => Err(Box::new(Unknown::NotInTable {
                         table: table.name.clone(),
                         key: key.to_owned(),
-                    }),
+                    })),
                 }
             }
             ExprKind::If(c, a, b) => {
@@ -383,7 +388,7 @@ impl<'a> Ctx<'a> {
                 Some((_, rest)) => format!("{rest}.{name}"),
                 None => name.to_owned(),
             };
-            Unknown::Missing(MissingFact { entity, path })
+            Box::new(Unknown::Missing(MissingFact { entity, path }))
         };
         let Some(field) = record.get(slot) else {
             return Err(missing());
@@ -402,14 +407,14 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn arith(&self, op: Arith, x: Decimal, y: Decimal, e: &Expr) -> Result<Decimal, Unknown> {
+    fn arith(&self, op: Arith, x: Decimal, y: Decimal, e: &Expr) -> Result<Decimal, Box<Unknown>> {
         let hundred = Decimal::ONE_HUNDRED;
         let divides = matches!(op, Arith::Div | Arith::DivToPercent | Arith::DivByPercent);
         if divides && y.is_zero() {
-            return Err(Unknown::DivisionByZero {
+            return Err(Box::new(Unknown::DivisionByZero {
                 span: e.span,
                 expr: self.text(e),
-            });
+            }));
         }
         let r = match op {
             Arith::Add => x.checked_add(y),
@@ -420,10 +425,7 @@ impl<'a> Ctx<'a> {
             Arith::DivToPercent => x.checked_div(y).and_then(|v| v.checked_mul(hundred)),
             Arith::DivByPercent => x.checked_mul(hundred).and_then(|v| v.checked_div(y)),
         };
-        r.ok_or_else(|| Unknown::Overflow {
-            span: e.span,
-            expr: self.text(e),
-        })
+        r.ok_or_else(|| self.overflow(e))
     }
 
     /// The elements a source ranges over, for aggregates and `top`.
@@ -432,7 +434,7 @@ impl<'a> Ctx<'a> {
         source: &'a SourceIr,
         frame: &mut Frame<'a>,
         t: &mut T,
-    ) -> Result<List<'a>, Unknown> {
+    ) -> Result<List<'a>, Box<Unknown>> {
         match source {
             SourceIr::Products => Ok(List::Products(self.profile.products.len() as u32)),
             SourceIr::Platforms => Ok(List::Platforms(self.profile.platforms.len() as u32)),
@@ -477,6 +479,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    // Not inlined into `eval` (its only caller): its many locals would otherwise
+    // widen the stack frame every expression node sets up and tears down.
+    #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn aggregate<T: Tracer<'a>>(
         &mut self,
@@ -490,7 +495,7 @@ impl<'a> Ctx<'a> {
         t: &mut T,
     ) -> Eval<'a> {
         let items = self.elements(source, frame, t)?;
-        let mut unknown: Option<Unknown> = None;
+        let mut unknown: Option<Box<Unknown>> = None;
         let mut count: u64 = 0;
         let mut acc: Option<Decimal> = None;
         let mut any = false;
@@ -543,9 +548,11 @@ impl<'a> Ctx<'a> {
         if let Some(u) = unknown {
             return Err(u);
         }
-        let empty = || Unknown::Empty {
-            span: e.span,
-            expr: self.text(e),
+        let empty = || {
+            Box::new(Unknown::Empty {
+                span: e.span,
+                expr: self.text(e),
+            })
         };
         Ok(match kind {
             AggKind::Any => Value::Bool(any),
@@ -565,13 +572,15 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn overflow(&self, e: &Expr) -> Unknown {
-        Unknown::Overflow {
+    fn overflow(&self, e: &Expr) -> Box<Unknown> {
+        Box::new(Unknown::Overflow {
             span: e.span,
             expr: self.text(e),
-        }
+        })
     }
 
+    // Kept out of `eval` for the same reason as `aggregate`.
+    #[inline(never)]
     fn call<T: Tracer<'a>>(
         &mut self,
         builtin: Builtin,
@@ -588,7 +597,9 @@ impl<'a> Ctx<'a> {
                 };
                 match self.eval(x, frame, t) {
                     Ok(_) => Ok(Value::Bool(true)),
-                    Err(Unknown::Missing(_) | Unknown::NotInTable { .. }) => Ok(Value::Bool(false)),
+                    Err(u) if matches!(*u, Unknown::Missing(_) | Unknown::NotInTable { .. }) => {
+                        Ok(Value::Bool(false))
+                    }
                     Err(other) => Err(other),
                 }
             }

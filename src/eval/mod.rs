@@ -88,7 +88,7 @@ pub fn evaluate<'a>(
             let fact = if !result.fired.is_empty() {
                 Ok(true)
             } else if let Some((_, u)) = result.unknown.first() {
-                Err(u.clone())
+                Err(Box::new(u.clone()))
             } else {
                 Ok(false)
             };
@@ -171,7 +171,7 @@ impl<'a> RuleRun<'a> {
                 // The collection itself is unknown (e.g. `platform.tools` not given):
                 // the partial binding cannot be assessed.
                 let binding = self.binding();
-                self.result.unknown.push((binding, u));
+                self.result.unknown.push((binding, *u));
                 return;
             }
         };
@@ -192,7 +192,7 @@ impl<'a> RuleRun<'a> {
                 Ok(false) => return,
                 Err(u) => {
                     let binding = self.binding();
-                    self.result.unknown.push((binding, u));
+                    self.result.unknown.push((binding, *u));
                     return;
                 }
             }
@@ -212,7 +212,7 @@ impl<'a> RuleRun<'a> {
             }
             Err(u) => {
                 let binding = self.binding();
-                self.result.unknown.push((binding, u));
+                self.result.unknown.push((binding, *u));
             }
         }
     }

@@ -185,4 +185,21 @@ pub enum Unknown {
 }
 
 /// The result of evaluating an expression.
-pub type Eval<'a> = Result<Value<'a>, Unknown>;
+///
+/// The unknown is boxed: it is rare, but as large as two `String`s, and every `Ok`
+/// on the hot path would otherwise be moved at its size. Boxed, an `Eval` is no
+/// larger than a `Value` (the test below keeps it so).
+pub type Eval<'a> = Result<Value<'a>, Box<Unknown>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eval_is_no_larger_than_a_value() {
+        assert_eq!(
+            std::mem::size_of::<Eval<'_>>(),
+            std::mem::size_of::<Value<'_>>()
+        );
+    }
+}
