@@ -12,9 +12,10 @@ use crate::advice::{
     ProductRef, Recommendation, Report, RuleLocation, Step, Suppressed, Waived,
 };
 use crate::check::ir::{
-    Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, Template, TemplatePart,
+    Cmp, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, Template, TemplatePart,
 };
 use crate::check::types::{Arith, Type};
+use crate::check::walk;
 use crate::eval::interp::{AddressHasher, Ctx, Frame, NoTrace, Trace};
 use crate::eval::value::Value;
 use crate::eval::{
@@ -123,8 +124,9 @@ fn entity_label(profile: &Profile, entity: EntityRef) -> String {
     }
 }
 
-/// The entity a binding is about: its first product and first platform.
-fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
+/// The entity a binding is about: its first product and first platform, as the
+/// report names advice.
+pub fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
     let mut entity = Entity::default();
     for e in binding.entities() {
         match e {
@@ -165,97 +167,11 @@ fn unknown_reason(profile: &Profile, u: &Unknown) -> String {
     }
 }
 
-/// Calls `f` on `e` and every expression inside it, sources included.
-fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Field { base: x, .. }
-        | ExprKind::Not(x)
-        | ExprKind::Neg(x)
-        | ExprKind::Paren(x)
-        | ExprKind::Index(_, x) => visit(x, f),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Compare(_, a, b)
-        | ExprKind::In(a, b)
-        | ExprKind::Sells(a, b) => {
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::If(c, a, b) => {
-            visit(c, f);
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter().for_each(|x| visit(x, f)),
-        ExprKind::Aggregate {
-            source,
-            filter,
-            body,
-            ..
-        } => {
-            visit_source(source, f);
-            if let Some(x) = filter {
-                visit(x, f);
-            }
-            visit(body, f);
-        }
-        ExprKind::Lit(_)
-        | ExprKind::Param(_)
-        | ExprKind::Let(_)
-        | ExprKind::Local(_)
-        | ExprKind::Fact(_)
-        | ExprKind::Business
-        | ExprKind::Products
-        | ExprKind::Platforms => {}
-    }
-}
-
-fn visit_source<'a>(s: &'a SourceIr, f: &mut impl FnMut(&'a Expr)) {
-    match s {
-        SourceIr::Products | SourceIr::Platforms => {}
-        SourceIr::List(e) => visit(e, f),
-        SourceIr::Top {
-            n,
-            collection,
-            filter,
-            key,
-            ..
-        } => {
-            visit(n, f);
-            visit_source(collection, f);
-            if let Some(x) = filter {
-                visit(x, f);
-            }
-            visit(key, f);
-        }
-    }
-}
-
 /// Every expression of a rule, for finding the lets and params it reads.
 fn rule_exprs(rule: &RuleDecl) -> Vec<&Expr> {
-    let mut roots: Vec<&Expr> = Vec::new();
     let mut all = Vec::new();
-    for b in &rule.bindings {
-        visit_source(&b.source, &mut |e| all.push(e));
-    }
-    roots.extend(rule.filter.iter());
-    roots.extend(rule.lets.iter().map(|l| &l.expr));
-    roots.push(&rule.when);
-    roots.extend(rule.escalations.iter().map(|(_, e)| e));
-    for t in std::iter::once(&rule.advise)
-        .chain(std::iter::once(&rule.because))
-        .chain(rule.actions.iter())
-    {
-        for p in &t.parts {
-            if let TemplatePart::Value(e) = p {
-                roots.push(e);
-            }
-        }
-    }
-    for r in roots {
-        visit(r, &mut |e| all.push(e));
+    for root in walk::rule_roots(rule) {
+        walk::visit(root, &mut |e| all.push(e));
     }
     all
 }
@@ -490,7 +406,7 @@ impl<'a> Explainer<'a> {
                 }
                 ExprKind::Let(id) if lets_read.insert(id) => {
                     if let Some(decl) = self.rules.lets.get(id) {
-                        visit(&decl.expr, &mut |x| queue.push(x));
+                        walk::visit(&decl.expr, &mut |x| queue.push(x));
                     }
                 }
                 _ => {}

@@ -11,6 +11,7 @@ mod graph;
 pub mod ir;
 mod rule;
 pub mod types;
+pub mod walk;
 
 use crate::fasthash::{FastMap, FastSet};
 use std::path::Path;

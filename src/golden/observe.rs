@@ -5,11 +5,10 @@
 //! come from the evaluation (kept passes) and the report (main list, replaced, waived,
 //! not assessed) together.
 
-use crate::advice::{Entity, ProductRef, Report};
+use crate::advice::{Entity, Report};
 use crate::check::ir::Severity;
-use crate::eval::{Binding, EntityRef, Evaluation};
+use crate::eval::Evaluation;
 use crate::golden::expect::{Assertion, Kind};
-use crate::profile::Profile;
 
 /// What happened to one rule for one entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,32 +56,6 @@ pub struct Observed {
     pub expired_waivers: Vec<String>,
 }
 
-/// The entity a binding is about: its first product and first platform, as the report
-/// names advice.
-fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
-    let mut entity = Entity::default();
-    for e in binding.entities() {
-        match e {
-            EntityRef::Product(i) if entity.product.is_none() => {
-                let p = profile.products.get(i as usize);
-                entity.product = Some(ProductRef {
-                    sku: p.and_then(|p| p.text("sku")).unwrap_or("?").to_owned(),
-                    name: p.and_then(|p| p.text("name")).unwrap_or("?").to_owned(),
-                });
-            }
-            EntityRef::Platform(i) if entity.platform.is_none() => {
-                entity.platform = profile
-                    .platforms
-                    .get(i as usize)
-                    .and_then(|p| p.text("name"))
-                    .map(str::to_owned);
-            }
-            _ => {}
-        }
-    }
-    entity
-}
-
 /// Collects the outcomes of an evaluation (run with passes kept) and its report.
 pub fn observe(eval: &Evaluation<'_>, report: &Report) -> Observed {
     let mut items = Vec::new();
@@ -126,7 +99,7 @@ pub fn observe(eval: &Evaluation<'_>, report: &Report) -> Observed {
         for b in &result.passed {
             items.push(Observation {
                 rule: result.rule.id.clone(),
-                entity: binding_entity(eval.profile, b),
+                entity: crate::explain::binding_entity(eval.profile, b),
                 status: Status::Passes,
                 message: None,
             });

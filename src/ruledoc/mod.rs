@@ -14,10 +14,9 @@ use rust_decimal::RoundingStrategy;
 use serde::Serialize;
 
 use crate::advice::{Recommendation, Report};
-use crate::check::ir::{
-    AREAS, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, SourceIr, TemplatePart,
-};
+use crate::check::ir::{AREAS, Expr, ExprKind, Lit, RuleDecl, RuleSet, Severity, TemplatePart};
 use crate::check::types::Type;
+use crate::check::walk::{rule_roots, visit};
 use crate::eval::Evaluation;
 use crate::heuristics::heuristic;
 use crate::money::group_thousands;
@@ -379,7 +378,7 @@ impl Reads {
         let mut reads = Reads::default();
         // (expression, the global let it belongs to, if any)
         let mut queue: Vec<(&Expr, Option<&str>)> = Vec::new();
-        for root in rule_exprs(rule) {
+        for root in rule_roots(rule) {
             visit(root, &mut |x| queue.push((x, None)));
         }
         while let Some((e, within)) = queue.pop() {
@@ -408,7 +407,7 @@ impl Reads {
         }
         // A param read directly anywhere is documented as direct: the lets through
         // which it is also read add nothing to what the reader must know.
-        let direct: BTreeSet<usize> = rule_exprs(rule)
+        let direct: BTreeSet<usize> = rule_roots(rule)
             .into_iter()
             .flat_map(|root| {
                 let mut found = Vec::new();
@@ -426,98 +425,6 @@ impl Reads {
             }
         }
         reads
-    }
-}
-
-/// The roots of a rule's expressions: binding sources, filter, lets, condition,
-/// escalations and template holes.
-fn rule_exprs(rule: &RuleDecl) -> Vec<&Expr> {
-    let mut roots: Vec<&Expr> = Vec::new();
-    for b in &rule.bindings {
-        source_roots(&b.source, &mut roots);
-    }
-    roots.extend(rule.filter.iter());
-    roots.extend(rule.lets.iter().map(|l| &l.expr));
-    roots.push(&rule.when);
-    roots.extend(rule.escalations.iter().map(|(_, e)| e));
-    for t in std::iter::once(&rule.advise)
-        .chain(std::iter::once(&rule.because))
-        .chain(rule.actions.iter())
-    {
-        for p in &t.parts {
-            if let TemplatePart::Value(e) = p {
-                roots.push(e);
-            }
-        }
-    }
-    roots
-}
-
-fn source_roots<'a>(s: &'a SourceIr, out: &mut Vec<&'a Expr>) {
-    match s {
-        SourceIr::Products | SourceIr::Platforms => {}
-        SourceIr::List(e) => out.push(e),
-        SourceIr::Top {
-            n,
-            collection,
-            filter,
-            key,
-            ..
-        } => {
-            out.push(n);
-            source_roots(collection, out);
-            out.extend(filter.iter().map(|f| &**f));
-            out.push(key);
-        }
-    }
-}
-
-/// Calls `f` on `e` and every expression inside it, binding sources included.
-fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Field { base: x, .. }
-        | ExprKind::Not(x)
-        | ExprKind::Neg(x)
-        | ExprKind::Paren(x)
-        | ExprKind::Index(_, x) => visit(x, f),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Compare(_, a, b)
-        | ExprKind::In(a, b)
-        | ExprKind::Sells(a, b) => {
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::If(c, a, b) => {
-            visit(c, f);
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter().for_each(|x| visit(x, f)),
-        ExprKind::Aggregate {
-            source,
-            filter,
-            body,
-            ..
-        } => {
-            let mut roots = Vec::new();
-            source_roots(source, &mut roots);
-            roots.extend(filter.iter().map(|x| &**x));
-            roots.push(body);
-            for r in roots {
-                visit(r, f);
-            }
-        }
-        ExprKind::Lit(_)
-        | ExprKind::Param(_)
-        | ExprKind::Let(_)
-        | ExprKind::Local(_)
-        | ExprKind::Fact(_)
-        | ExprKind::Business
-        | ExprKind::Products
-        | ExprKind::Platforms => {}
     }
 }
 
