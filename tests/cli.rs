@@ -185,3 +185,16 @@ fn usage_errors_exit_2() {
     assert_eq!(pitfall(&["validate"]).status.code(), Some(2));
     assert_eq!(pitfall(&["frobnicate"]).status.code(), Some(2));
 }
+
+/// The sketch of LANGUAGE.md, in this language's syntax (`rules/sketch.rules.example`),
+/// checks clean: exit 0 (its one warning, an unused param, is the sketch's own).
+#[test]
+fn the_language_sketch_checks() {
+    let dir = std::env::temp_dir().join(format!("pitfall-sketch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(common::root().join("rules/sketch.rules.example"), dir.join("sketch.rules")).unwrap();
+    let out = pitfall(&["check", "--rules", dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("ok: 1 rules"), "{}", text(&out.stderr));
+}
