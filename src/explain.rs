@@ -198,6 +198,8 @@ pub struct Explainer<'a> {
     /// Each rule's file and line, by address: finding the line counts the newlines
     /// before the rule, too slow to repeat for every fired binding.
     locations: HashMap<*const RuleDecl, RuleLocation, BuildHasherDefault<AddressHasher>>,
+    /// The rule file whose expressions are being explained (for `as_written`).
+    current_file: usize,
 }
 
 impl<'a> Explainer<'a> {
@@ -214,6 +216,7 @@ impl<'a> Explainer<'a> {
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
             locations: HashMap::default(),
+            current_file: 0,
         }
     }
 
@@ -327,6 +330,7 @@ impl<'a> Explainer<'a> {
             .filter_map(|id| self.let_step(*id))
             .collect();
 
+        self.current_file = rule.loc.file;
         let mut trace = std::mem::take(&mut self.trace);
         trace.clear();
         for l in &rule.lets {
@@ -426,6 +430,7 @@ impl<'a> Explainer<'a> {
             return Some(step.clone());
         }
         let decl = self.rules.lets.get(id)?;
+        let outer = std::mem::replace(&mut self.current_file, decl.loc.file);
         let mut trace = Trace::default();
         let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
         let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
@@ -436,6 +441,7 @@ impl<'a> Explainer<'a> {
             result: self.result(&value, &decl.expr.ty),
             exact: exact(&value),
         };
+        self.current_file = outer;
         if let Some(slot) = self.let_steps.get_mut(id) {
             *slot = Some(step.clone());
         }
@@ -477,7 +483,12 @@ impl<'a> Explainer<'a> {
     }
 
     /// The expression with values in place of names: `¥399.00 − ¥210.00 − ...`.
+    /// A part the evaluation never needed (the right side of a decided `or`) is shown
+    /// as written, so the line still reads as a formula rather than as gaps.
     fn subst(&self, e: &Expr, t: &Trace<'a>) -> String {
+        if t.get(e).is_none() && !matches!(e.kind, ExprKind::Lit(_)) {
+            return self.as_written(e);
+        }
         match &e.kind {
             ExprKind::Arith(op, a, b) => {
                 let sym = match op {
@@ -519,6 +530,18 @@ impl<'a> Explainer<'a> {
         } else {
             self.subst(e, t)
         }
+    }
+
+    /// The source text of `e` in the file being explained, on one line.
+    fn as_written(&self, e: &Expr) -> String {
+        self.rules
+            .files
+            .get(self.current_file)
+            .map(|f| f.slice(e.span))
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn leaf(&self, e: &Expr, t: &Trace<'a>) -> String {

@@ -192,9 +192,17 @@ fn usage_errors_exit_2() {
 fn the_language_sketch_checks() {
     let dir = std::env::temp_dir().join(format!("pitfall-sketch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(common::root().join("rules/sketch.rules.example"), dir.join("sketch.rules")).unwrap();
+    std::fs::copy(
+        common::root().join("rules/sketch.rules.example"),
+        dir.join("sketch.rules"),
+    )
+    .unwrap();
     let out = pitfall(&["check", "--rules", dir.to_str().unwrap()]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("ok: 1 rules"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ok: 1 rules"),
+        "{}",
+        text(&out.stderr)
+    );
 }
