@@ -23,6 +23,7 @@ use crate::eval::{
 };
 use crate::money::{Money, Percent, group_thousands};
 use crate::profile::{Date, Profile};
+use crate::text::{join_and, one_line};
 
 /// How values are written: in messages for clients, or in evidence lines.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,7 +82,11 @@ fn format_value(v: &Value<'_>, ty: &Type, profile: &Profile, style: Style) -> St
                 .iter()
                 .map(|v| format_value(&v, &elem, profile, style))
                 .collect();
-            join_and(&items)
+            if items.is_empty() {
+                "none".to_owned()
+            } else {
+                join_and(&items)
+            }
         }
     }
 }
@@ -91,15 +96,6 @@ fn group_number(int: &str) -> String {
     match int.strip_prefix('-') {
         Some(digits) => format!("-{}", group_thousands(digits)),
         None => group_thousands(int),
-    }
-}
-
-/// "a, b and c"; "none" for no item.
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => "none".to_owned(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -224,16 +220,7 @@ impl<'a> Explainer<'a> {
         let rules = self.rules;
         self.formulas
             .entry(e as *const Expr)
-            .or_insert_with(|| {
-                rules
-                    .files
-                    .get(file)
-                    .map(|f| f.slice(e.span))
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .or_insert_with(|| one_line(rules.files.get(file).map_or("", |f| f.slice(e.span))))
             .clone()
     }
 
@@ -534,14 +521,12 @@ impl<'a> Explainer<'a> {
 
     /// The source text of `e` in the file being explained, on one line.
     fn as_written(&self, e: &Expr) -> String {
-        self.rules
-            .files
-            .get(self.current_file)
-            .map(|f| f.slice(e.span))
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        one_line(
+            self.rules
+                .files
+                .get(self.current_file)
+                .map_or("", |f| f.slice(e.span)),
+        )
     }
 
     fn leaf(&self, e: &Expr, t: &Trace<'a>) -> String {

@@ -20,3 +20,4 @@ pub mod ruledoc;
 pub mod ruleset;
 pub mod source;
 pub mod syntax;
+pub mod text;

@@ -732,46 +732,49 @@ impl Checker {
 
     /// Unused params and lets.
     fn lints(&mut self) {
-        for (id, p) in self.params.iter().enumerate() {
-            // A param whose name was taken (a duplicate) already has its error; "never
-            // read" would point at the other declaration.
-            let Some((Global::Param(g), l)) = self.globals.get(&p.name) else {
+        let params = self.params.iter().enumerate().map(|(id, p)| {
+            let help = "remove it, or use it in a rule; profiles may still set it, to no effect";
+            (
+                Global::Param(id),
+                &p.name,
+                p.loc.file,
+                CheckCode::UnusedParam,
+                "param",
+                help,
+            )
+        });
+        let lets = self.lets.iter().enumerate().map(|(id, l)| {
+            let help = "remove it, or use it in a rule";
+            (
+                Global::Let(id),
+                &l.name,
+                l.file,
+                CheckCode::UnusedLet,
+                "let",
+                help,
+            )
+        });
+        let mut unused = Vec::new();
+        for (global, name, file, code, what, help) in params.chain(lets) {
+            // A declaration whose name was taken (a duplicate) already has its error;
+            // "never read" would point at the other declaration.
+            let Some((owner, loc)) = self.globals.get(name) else {
                 continue;
             };
-            if *g == id && !self.used.contains(&Global::Param(id)) {
-                let span = l.span;
-                self.errors.push(
+            if *owner == global && !self.used.contains(&global) {
+                unused.push(
                     CheckError::new(
-                        CheckCode::UnusedParam,
-                        &self.sources[p.loc.file],
-                        span,
-                        format!("param `{}` is never read", p.name),
+                        code,
+                        &self.sources[file],
+                        loc.span,
+                        format!("{what} `{name}` is never read"),
                         "declared here",
                     )
-                    .help(
-                        "remove it, or use it in a rule; profiles may still set it, to no effect",
-                    ),
+                    .help(help),
                 );
             }
         }
-        for (id, l) in self.lets.iter().enumerate() {
-            let Some((Global::Let(g), loc)) = self.globals.get(&l.name) else {
-                continue;
-            };
-            if *g == id && !self.used.contains(&Global::Let(id)) {
-                let span = loc.span;
-                self.errors.push(
-                    CheckError::new(
-                        CheckCode::UnusedLet,
-                        &self.sources[l.file],
-                        span,
-                        format!("let `{}` is never read", l.name),
-                        "declared here",
-                    )
-                    .help("remove it, or use it in a rule"),
-                );
-            }
-        }
+        self.errors.extend(unused);
     }
 }
 

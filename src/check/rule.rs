@@ -7,6 +7,7 @@ use super::types::Type;
 use super::{CheckCode, CheckError, Checker, Global, Owner};
 use crate::source::Span;
 use crate::syntax::ast::{self, Clause};
+use crate::text::join_and;
 
 /// Clauses a rule must have, with what each is for (shown in the help line).
 const REQUIRED: &[(&str, &str)] = &[
@@ -414,15 +415,6 @@ impl Checker {
             parts,
             span: t.span,
         }
-    }
-}
-
-/// "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

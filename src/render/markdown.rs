@@ -1,5 +1,6 @@
 //! Markdown: a report a consultant can send to a client as it stands.
 
+use crate::text::join_and;
 use std::fmt::Write as _;
 
 use super::{by_area, plural};
@@ -11,15 +12,6 @@ fn badge(s: Severity) -> &'static str {
         Severity::Error => "🔴 Error",
         Severity::Warning => "🟠 Warning",
         Severity::Info => "🔵 Info",
-    }
-}
-
-/// "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

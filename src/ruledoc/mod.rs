@@ -8,6 +8,7 @@
 
 pub mod render;
 
+use crate::text::one_line;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::RoundingStrategy;
@@ -295,11 +296,6 @@ fn as_written(file: &SourceFile, span: Span) -> String {
         out.push_str(line.get(indent.min(col)..).unwrap_or(line.trim_start()));
     }
     out
-}
-
-/// Text under `span` on one line, runs of whitespace collapsed (for table cells).
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A message template as the author wrote it, without its quotes: holes stay

@@ -1,6 +1,7 @@
 //! Text for `pitfall rules` (aligned columns, or JSON) and `pitfall rule ID` (Markdown
 //! that reads on a terminal and pastes into a client memo).
 
+use crate::render::plural;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -15,11 +16,6 @@ fn area_heading(area: &str) -> &str {
         .iter()
         .find(|(a, _)| *a == area)
         .map_or(area, |(_, h)| h)
-}
-
-/// "1 rule", "2 rules".
-fn plural(n: usize, one: &str, many: &str) -> String {
-    crate::render::plural(n, one, many)
 }
 
 /// `pitfall rules`: one line per rule, grouped by area, columns aligned, a count line.

@@ -229,7 +229,7 @@ pub(crate) fn from_pest(
         src: source.clone(),
         span: token_span(text, pos).into(),
         found,
-        expected: join_or(&expected),
+        expected: crate::text::join_list(&expected, "or"),
         help,
     }
 }
@@ -341,15 +341,6 @@ fn unclosed(
 fn push_unique(v: &mut Vec<String>, s: String) {
     if !v.contains(&s) {
         v.push(s);
-    }
-}
-
-/// "a, b or c".
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
