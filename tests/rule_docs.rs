@@ -126,6 +126,62 @@ fn rule_example_shows_advice_a_broader_rule_replaces() {
     );
 }
 
+/// `--param` reaches the example as it reaches an audit: the advice and its evidence
+/// use the value, and say it came from the command line.
+#[test]
+fn rule_example_takes_params_from_the_command_line() {
+    let out = pitfall(&[
+        "rule",
+        "thin_net_margin",
+        "--example",
+        "fixtures/apparel-brand-on-jd-and-suning.yaml",
+        "--param",
+        "margin_floor=40%",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("under the 40% floor"), "{text}");
+    assert!(
+        text.contains("params: margin_floor = 40% (command line)"),
+        "{text}"
+    );
+    // Without the param the same profile gives this rule no advice.
+    let plain = pitfall(&[
+        "rule",
+        "thin_net_margin",
+        "--example",
+        "fixtures/apparel-brand-on-jd-and-suning.yaml",
+    ]);
+    assert!(
+        String::from_utf8(plain.stdout)
+            .unwrap()
+            .contains("the rule gives no advice")
+    );
+    // A param without a profile to run on is a usage error, and an unknown one is named.
+    assert_eq!(
+        pitfall(&["rule", "thin_net_margin", "--param", "margin_floor=40%"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let bad = pitfall(&[
+        "rule",
+        "thin_net_margin",
+        "--example",
+        "fixtures/apparel-brand-on-jd-and-suning.yaml",
+        "--param",
+        "margn_floor=40%",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8(bad.stderr)
+            .unwrap()
+            .contains("did you mean `margin_floor`?")
+    );
+}
+
 #[test]
 fn rule_with_an_unknown_id_suggests_the_closest() {
     insta::assert_snapshot!("rule_unknown_id", run(&["rule", "thin_net_margn"]));

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use pitfall::eval::CliParam;
 use pitfall::eval::evaluate;
 use pitfall::eval::params::{ParamProblems, resolve};
 use pitfall::explain::{ReportOptions, report};
-use pitfall::profile::{self, ProfileErrors};
+use pitfall::profile::{self, Date, ProfileErrors};
 use pitfall::ruledoc::{self, Example};
 use pitfall::ruleset::Loaded;
 
@@ -15,7 +16,7 @@ use super::{Outcome, eprint_text, load_rules, print_text, stderr_color};
 /// Arguments of `pitfall rule`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  pitfall rule thin_net_margin\n  pitfall rule platform_category_mismatch --example fixtures/apparel-brand-on-jd-and-suning.yaml\n  pitfall rule my_rule --rules my-rules/\n\nExit codes: 0 documented, 2 unknown rule or invalid input."
+    after_help = "Examples:\n  pitfall rule thin_net_margin\n  pitfall rule platform_category_mismatch --example fixtures/apparel-brand-on-jd-and-suning.yaml\n  pitfall rule thin_net_margin --example client.yaml --param margin_floor=12%\n  pitfall rule my_rule --rules my-rules/\n\nExit codes: 0 documented, 2 unknown rule or invalid input."
 )]
 pub struct Args {
     /// The rule's id (`pitfall rules` lists them).
@@ -27,6 +28,12 @@ pub struct Args {
     /// Run the rule on this profile and show its first advice, with the numbers behind it.
     #[arg(long, value_name = "PROFILE")]
     pub example: Option<PathBuf>,
+    /// With --example: override a param, as `pitfall audit --param` does (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", requires = "example")]
+    pub params: Vec<String>,
+    /// With --example: the audit date, which decides whether waivers have expired.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::audit::parse_date, requires = "example")]
+    pub today: Option<Date>,
 }
 
 /// Runs `pitfall rule`.
@@ -46,7 +53,7 @@ pub fn run(args: &Args) -> Outcome {
         return Outcome::Invalid;
     };
     let example = match &args.example {
-        Some(path) => match run_example(&loaded, path, &args.id) {
+        Some(path) => match run_example(&loaded, path, args) {
             Ok(e) => Some(e),
             Err(outcome) => return outcome,
         },
@@ -58,13 +65,18 @@ pub fn run(args: &Args) -> Outcome {
 
 /// Audits `path` with the whole rule set (facts and suppression depend on the other
 /// rules) and picks the rule's first advice.
-fn run_example(loaded: &Loaded, path: &Path, id: &str) -> Result<Example, Outcome> {
+fn run_example(loaded: &Loaded, path: &Path, args: &Args) -> Result<Example, Outcome> {
     let color = stderr_color();
     let profile = profile::load_path(path).map_err(|err| {
         eprint_text(&pitfall::report::render(&err, color));
         Outcome::Invalid
     })?;
-    let params = resolve(&loaded.rules, &profile, &[]).map_err(|problem| {
+    let cli_params: Vec<CliParam> = args
+        .params
+        .iter()
+        .map(|t| CliParam { text: t.clone() })
+        .collect();
+    let params = resolve(&loaded.rules, &profile, &cli_params).map_err(|problem| {
         match problem {
             ParamProblems::Profile(errors) => {
                 let err = ProfileErrors {
@@ -84,8 +96,8 @@ fn run_example(loaded: &Loaded, path: &Path, id: &str) -> Result<Example, Outcom
     let evaluation = evaluate(&loaded.rules, &profile, &params, false);
     let options = ReportOptions {
         fingerprint: loaded.fingerprint.clone(),
-        today: super::audit::today(),
+        today: args.today.unwrap_or_else(super::audit::today),
     };
     let report = report(&evaluation, &options);
-    Ok(ruledoc::example(&evaluation, &report, id))
+    Ok(ruledoc::example(&evaluation, &report, &args.id))
 }
