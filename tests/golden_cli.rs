@@ -193,6 +193,52 @@ fn a_golden_mismatch_shows_a_line_diff_and_accept_rewrites_it() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// `replaced` asserts that broader advice took a rule's place, and by which rule: the
+/// promo fixture's thin-margin warning on the scarf gives way to the activity
+/// investment (H19), not to the loss-per-order error.
+#[test]
+fn a_replaced_assertion_checks_which_rule_replaced_the_advice() {
+    let dir = scratch("replaced", &["fixtures/promo-item-below-cost.yaml"]);
+    let promo = dir.join("cases/promo-item-below-cost.expect.yaml");
+    let out = run_in(&dir, &["test", "cases", "--today", "2026-11-26"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    edit(
+        &promo,
+        "by: promo_item_investment}",
+        "by: negative_net_margin}\n  - {rule: thin_net_margin, product: ND-YRF-01}",
+    );
+    let out = run_in(&dir, &["test", "cases", "--today", "2026-11-26"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "replaced thin_net_margin for ND-WJ-03 by negative_net_margin: it was replaced by another rule: 羊绒围巾（活动款） (ND-WJ-03) on Tmall (by `promo_item_investment`)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("replaced thin_net_margin for ND-YRF-01: it was not replaced: passed for"),
+        "{stdout}"
+    );
+    // `by` belongs to `replaced` only, and names a rule of the rule set.
+    edit(
+        &promo,
+        "  - {rule: thin_net_margin, product: ND-YRF-01}",
+        "  - {rule: thin_net_margin, by: promo_item_investmnt}\ncannot_assess: [{rule: thin_upstream_margin, by: x}]",
+    );
+    let out = run_in(&dir, &["test", "cases", "--today", "2026-11-26"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("did you mean `promo_item_investment`?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the replacing rule can only be named under `replaced`"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn accept_writes_missing_expectation_files_only() {
     let dir = scratch(

@@ -31,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "passes",
     "cannot_assess",
     "waived",
+    "replaced",
     "params",
     "today",
 ];
@@ -47,11 +48,19 @@ pub enum Kind {
     CannotAssess,
     /// The rule fired and a waiver of the profile set the advice aside.
     Waived,
+    /// The rule fired and broader advice (a rule that `suppress`es it) replaced it.
+    Replaced,
 }
 
 impl Kind {
     /// Every kind, in file order.
-    pub const ALL: [Kind; 4] = [Kind::Fires, Kind::Passes, Kind::CannotAssess, Kind::Waived];
+    pub const ALL: [Kind; 5] = [
+        Kind::Fires,
+        Kind::Passes,
+        Kind::CannotAssess,
+        Kind::Waived,
+        Kind::Replaced,
+    ];
 
     /// The key that holds assertions of this kind.
     pub fn key(self) -> &'static str {
@@ -60,6 +69,7 @@ impl Kind {
             Kind::Passes => "passes",
             Kind::CannotAssess => "cannot_assess",
             Kind::Waived => "waived",
+            Kind::Replaced => "replaced",
         }
     }
 
@@ -70,6 +80,7 @@ impl Kind {
             Kind::Passes => "passes",
             Kind::CannotAssess => "cannot assess",
             Kind::Waived => "waived",
+            Kind::Replaced => "replaced",
         }
     }
 
@@ -93,6 +104,8 @@ pub struct Assertion {
     pub platform: Option<Word>,
     /// For `fires`: the severity the advice must have.
     pub severity: Option<Severity>,
+    /// For `replaced`: the rule whose advice must have replaced it.
+    pub by: Option<Word>,
     /// The whole entry, for pointing at it.
     pub span: Span,
 }
@@ -118,6 +131,9 @@ impl Assertion {
         }
         if let Some(s) = self.severity {
             out.push_str(&format!(" ({})", s.as_str()));
+        }
+        if let Some(by) = &self.by {
+            out.push_str(&format!(" by {}", by.text));
         }
         out
     }
@@ -535,7 +551,7 @@ impl Reader {
             self.shape(
                 "the file",
                 root,
-                "a mapping of `fires`, `passes`, `cannot_assess`, `waived`, `params`, `today`",
+                "a mapping of `fires`, `passes`, `cannot_assess`, `waived`, `replaced`, `params`, `today`",
                 "start with e.g. `fires:` followed by a list of rules",
             );
             return;
@@ -604,6 +620,7 @@ impl Reader {
                     product: None,
                     platform: None,
                     severity: None,
+                    by: None,
                     span: node.span,
                 });
             }
@@ -618,10 +635,10 @@ impl Reader {
                 return None;
             }
         };
-        let allowed: &[&str] = if kind == Kind::Fires {
-            &["rule", "entity", "product", "platform", "severity"]
-        } else {
-            &["rule", "entity", "product", "platform"]
+        let allowed: &[&str] = match kind {
+            Kind::Fires => &["rule", "entity", "product", "platform", "severity"],
+            Kind::Replaced => &["rule", "entity", "product", "platform", "by"],
+            _ => &["rule", "entity", "product", "platform"],
         };
         let mut a = Assertion {
             kind,
@@ -633,6 +650,7 @@ impl Reader {
             product: None,
             platform: None,
             severity: None,
+            by: None,
             span: node.span,
         };
         let mut has_rule = false;
@@ -690,6 +708,17 @@ impl Reader {
                         &format!("at `{path}`"),
                         allowed,
                         Some("a severity can only be asserted under `fires`"),
+                    );
+                }
+                "by" if kind == Kind::Replaced => {
+                    a.by = self.word(&vpath, value);
+                }
+                "by" => {
+                    self.unknown_key(
+                        key,
+                        &format!("at `{path}`"),
+                        allowed,
+                        Some("the replacing rule can only be named under `replaced`"),
                     );
                 }
                 _ => {
@@ -781,17 +810,19 @@ pub fn check(exp: &Expectations, names: &RuleSetNames, profile: &Profile) -> Vec
     let profile_name = profile.source.name().to_owned();
     let has = |list: &[&str], w: &Word| list.iter().any(|x| x.eq_ignore_ascii_case(&w.text));
     for a in &exp.assertions {
-        if !names.rules.contains(&a.rule.text) {
-            errors.push(ExpectError::UnknownRule {
-                src: src.clone(),
-                rule: a.rule.text.clone(),
-                span: a.rule.span,
-                help: did_you_mean(
-                    &a.rule.text,
-                    "the rule set's rules are",
-                    names.rules.iter().map(String::as_str),
-                ),
-            });
+        for rule in std::iter::once(&a.rule).chain(&a.by) {
+            if !names.rules.contains(&rule.text) {
+                errors.push(ExpectError::UnknownRule {
+                    src: src.clone(),
+                    rule: rule.text.clone(),
+                    span: rule.span,
+                    help: did_you_mean(
+                        &rule.text,
+                        "the rule set's rules are",
+                        names.rules.iter().map(String::as_str),
+                    ),
+                });
+            }
         }
         let both: Vec<&str> = skus.iter().chain(platforms.iter()).copied().collect();
         for (word, list, what) in [
@@ -856,7 +887,7 @@ mod tests {
 
     #[test]
     fn the_documented_forms_parse() {
-        let text = "fires:\n  - rule: platform_category_mismatch\n    entity: JD\n    severity: warning\n  - {rule: thin_net_margin, product: DJ-01, platform: JD}\npasses: [thin_net_margin, {rule: no_price_room, entity: Suning}]\ncannot_assess: [{rule: no_price_room, entity: Suning}]\nwaived: [thin_upstream_margin]\nparams: {margin_floor: 12%}\ntoday: 2026-11-26\n";
+        let text = "fires:\n  - rule: platform_category_mismatch\n    entity: JD\n    severity: warning\n  - {rule: thin_net_margin, product: DJ-01, platform: JD}\npasses: [thin_net_margin, {rule: no_price_room, entity: Suning}]\ncannot_assess: [{rule: no_price_room, entity: Suning}]\nwaived: [thin_upstream_margin]\nreplaced: [{rule: thin_net_margin, entity: DJ-01, by: negative_net_margin}]\nparams: {margin_floor: 12%}\ntoday: 2026-11-26\n";
         let e = parse(SourceFile::new("t.expect.yaml", text)).unwrap();
         let described: Vec<String> = e.assertions.iter().map(Assertion::describe).collect();
         assert_eq!(
@@ -868,6 +899,7 @@ mod tests {
                 "passes no_price_room for Suning",
                 "cannot assess no_price_room for Suning",
                 "waived thin_upstream_margin",
+                "replaced thin_net_margin for DJ-01 by negative_net_margin",
             ]
         );
         assert_eq!(e.params[0].value.text, "12%");

@@ -62,6 +62,7 @@ pub fn expectations(profile: &str, observed: &Observed) -> String {
     let mut fires = Vec::new();
     let mut cannot = Vec::new();
     let mut waived = Vec::new();
+    let mut replaced = Vec::new();
     let mut passing: Vec<&str> = Vec::new();
     let mut fired_rules: Vec<&str> = Vec::new();
     for o in &observed.items {
@@ -74,7 +75,13 @@ pub fn expectations(profile: &str, observed: &Observed) -> String {
                     format!("  - {{rule: {}{keys}, severity: {}}}", o.rule, s.as_str()),
                 );
             }
-            Status::Replaced { .. } => fired_rules.push(&o.rule),
+            Status::Replaced { by } => {
+                fired_rules.push(&o.rule);
+                push_once(
+                    &mut replaced,
+                    format!("  - {{rule: {}{keys}, by: {by}}}", o.rule),
+                );
+            }
             Status::Waived { .. } => {
                 fired_rules.push(&o.rule);
                 push_once(&mut waived, format!("  - {{rule: {}{keys}}}", o.rule));
@@ -129,6 +136,9 @@ pub fn expectations(profile: &str, observed: &Observed) -> String {
     }
     if !waived.is_empty() {
         section(&mut out, "waived", &waived);
+    }
+    if !replaced.is_empty() {
+        section(&mut out, "replaced", &replaced);
     }
     out
 }

@@ -146,7 +146,7 @@ pub fn who(e: &Entity) -> String {
 pub struct Verdict {
     /// The assertion in words: `fires platform_category_mismatch for JD (warning)`.
     pub assertion: String,
-    /// `fires`, `passes`, `cannot_assess` or `waived`.
+    /// `fires`, `passes`, `cannot_assess`, `waived` or `replaced`.
     pub kind: &'static str,
     /// Rule id.
     pub rule: String,
@@ -214,6 +214,8 @@ pub fn check(a: &Assertion, observed: &Observed, line: usize) -> Verdict {
                 (true, format!("could not assess {}", names(cannot)))
             }
         }
+        // Checked below, with the replacing rule.
+        Kind::Replaced => (false, String::new()),
         Kind::Waived => {
             let waived: Vec<String> = rel
                 .iter()
@@ -238,6 +240,10 @@ pub fn check(a: &Assertion, observed: &Observed, line: usize) -> Verdict {
             }
         }
     };
+    let (passed, actual) = match a.kind {
+        Kind::Replaced => check_replaced(a, &rel, &nothing),
+        _ => (passed, actual),
+    };
     Verdict {
         assertion: a.describe(),
         kind: a.kind.key(),
@@ -247,6 +253,44 @@ pub fn check(a: &Assertion, observed: &Observed, line: usize) -> Verdict {
         passed,
         actual,
         line,
+    }
+}
+
+/// `replaced`: the rule fired for a matching entity and broader advice replaced it,
+/// from the rule named by `by` when the assertion names one.
+fn check_replaced(
+    a: &Assertion,
+    rel: &[&Observation],
+    nothing: &dyn Fn() -> String,
+) -> (bool, String) {
+    let replaced: Vec<(String, &str)> = rel
+        .iter()
+        .filter_map(|o| match &o.status {
+            Status::Replaced { by } => Some((who(&o.entity), by.as_str())),
+            _ => None,
+        })
+        .collect();
+    let wanted = |by: &str| a.by.as_ref().is_none_or(|w| w.text == by);
+    let held: Vec<String> = replaced
+        .iter()
+        .filter(|(_, by)| wanted(by))
+        .map(|(who, by)| format!("{who} (by `{by}`)"))
+        .collect();
+    if !held.is_empty() {
+        return (true, format!("replaced for {}", names(held)));
+    }
+    if replaced.is_empty() {
+        (
+            false,
+            format!("it was not replaced: {}", assessed(rel, nothing)),
+        )
+    } else {
+        let others = names(
+            replaced
+                .iter()
+                .map(|(who, by)| format!("{who} (by `{by}`)")),
+        );
+        (false, format!("it was replaced by another rule: {others}"))
     }
 }
 
