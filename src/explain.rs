@@ -19,7 +19,7 @@ use crate::eval::value::Value;
 use crate::eval::{
     Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, rule_frame, severity,
 };
-use crate::money::{Money, Percent, group_thousands};
+use crate::money::{Money, Percent, write_number};
 use crate::profile::{Date, Profile};
 use crate::text::{join_and, one_line};
 
@@ -41,15 +41,10 @@ fn format_value(v: &Value<'_>, ty: &Type, profile: &Profile, style: Style) -> St
 /// values; writing them into one buffer, rather than allocating a string for each
 /// and copying it into its parent, was a third of the time of building a report.
 fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, style: Style) {
-    use std::fmt::Write as _;
     match (v, ty) {
         // Writing to a `String` cannot fail.
-        (Value::Num(d), Type::Money) => {
-            let _ = write!(out, "{}", Money(*d).display(profile.currency()));
-        }
-        (Value::Num(d), Type::Percent) => {
-            let _ = write!(out, "{}", Percent(*d));
-        }
+        (Value::Num(d), Type::Money) => Money(*d).write_to(out, profile.currency()),
+        (Value::Num(d), Type::Percent) => Percent(*d).write_to(out),
         (Value::Num(d), _) => write_number(out, *d),
         (Value::Bool(b), _) => out.push_str(match (style, b) {
             (Style::Message, true) => "yes",
@@ -93,29 +88,6 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
                 out.push_str(&join_and(&items));
             }
         }
-    }
-}
-
-/// A count or plain number: at most two decimals, trailing zeros dropped, thousands
-/// grouped (`4,000`, `2.5`).
-fn write_number(out: &mut String, d: rust_decimal::Decimal) {
-    let r = d.round_dp(2).normalize();
-    let text = r.to_string();
-    match text.split_once('.') {
-        Some((i, f)) => {
-            out.push_str(&group_number(i));
-            out.push('.');
-            out.push_str(f);
-        }
-        None => out.push_str(&group_number(&text)),
-    }
-}
-
-/// Thousands separators on an integer that may carry a sign.
-fn group_number(int: &str) -> String {
-    match int.strip_prefix('-') {
-        Some(digits) => format!("-{}", group_thousands(digits)),
-        None => group_thousands(int),
     }
 }
 

@@ -134,42 +134,63 @@ fn currency_prefix(code: &str) -> String {
 
 impl fmt::Display for MoneyDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rounded = self
-            .money
-            .0
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-            "-"
-        } else {
-            ""
-        };
-        // Fast path, for every amount below 2^64 cents: write the integer cents
-        // directly. Going through the decimal's own text, a split and a regrouped
-        // copy cost several allocations per amount, and a large audit writes a few
-        // hundred thousand amounts.
-        let mut cents = rounded.abs();
-        cents.rescale(2);
-        if cents.scale() == 2
-            && let Ok(cents) = u64::try_from(cents.mantissa())
-        {
-            f.write_str(sign)?;
-            write_currency_prefix(f, self.currency)?;
-            write_grouped(f, cents / 100)?;
-            return write!(f, ".{:02}", cents % 100);
-        }
-        let text = format!("{:.2}", rounded.abs());
-        let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-        write!(
-            f,
-            "{sign}{}{}.{frac}",
-            currency_prefix(self.currency),
-            group_thousands(int)
-        )
+        write_money(f, self.money, self.currency)
     }
 }
 
+impl Money {
+    /// [`Money::display`] appended to `out`, without the formatting machinery: an
+    /// explained audit writes several hundred amounts.
+    pub fn write_to(self, out: &mut String, currency: &str) {
+        // Writing to a `String` cannot fail.
+        let _ = write_money(out, self, currency);
+    }
+}
+
+/// `-¥1,280.50`: sign, currency, grouped units, two decimals (half away from zero).
+fn write_money<W: fmt::Write>(w: &mut W, money: Money, currency: &str) -> fmt::Result {
+    // Amounts from the profile have at most two decimals and need no rounding;
+    // rounding a computed amount (scale 28 after a division) is the slow part.
+    let rounded = if money.0.scale() <= 2 {
+        money.0
+    } else {
+        money
+            .0
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
+    // Fast path, for every amount below 2^64 cents: write the integer cents
+    // directly. Going through the decimal's own text, a split and a regrouped copy
+    // cost several allocations per amount.
+    let scale_up = 10u128.pow(2u32.saturating_sub(rounded.scale()));
+    if let Some(cents) = rounded.mantissa().unsigned_abs().checked_mul(scale_up)
+        && let Ok(cents) = u64::try_from(cents)
+    {
+        if rounded.mantissa() < 0 && cents != 0 {
+            w.write_str("-")?;
+        }
+        write_currency_prefix(w, currency)?;
+        write_grouped(w, cents / 100)?;
+        let c = (cents % 100) as u8;
+        let frac = [b'.', b'0' + c / 10, b'0' + c % 10];
+        return w.write_str(std::str::from_utf8(&frac).unwrap_or(".00"));
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    let text = format!("{:.2}", rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    write!(
+        w,
+        "{sign}{}{}.{frac}",
+        currency_prefix(currency),
+        group_thousands(int)
+    )
+}
+
 /// Writes [`currency_prefix`] without building it.
-fn write_currency_prefix(f: &mut fmt::Formatter<'_>, code: &str) -> fmt::Result {
+fn write_currency_prefix<W: fmt::Write>(f: &mut W, code: &str) -> fmt::Result {
     match code {
         "CNY" | "JPY" => f.write_str("¥"),
         "USD" | "HKD" | "SGD" | "AUD" | "CAD" | "TWD" => f.write_str("$"),
@@ -180,30 +201,68 @@ fn write_currency_prefix(f: &mut fmt::Formatter<'_>, code: &str) -> fmt::Result 
 }
 
 /// Writes `n` with thousands separators, as [`group_thousands`] does.
-fn write_grouped(f: &mut fmt::Formatter<'_>, n: u64) -> fmt::Result {
-    // u64::MAX has 20 digits.
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+fn write_grouped<W: fmt::Write>(w: &mut W, n: u64) -> fmt::Result {
+    // u64::MAX has 20 digits and 6 separators.
+    let mut buf = [0u8; 27];
+    let mut at = buf.len();
     let mut rest = n;
+    let mut digits = 0;
     loop {
-        if let Some(d) = digits.get_mut(len) {
-            *d = b'0' + (rest % 10) as u8;
+        if digits > 0 && digits % 3 == 0 {
+            at -= 1;
+            if let Some(b) = buf.get_mut(at) {
+                *b = b',';
+            }
         }
-        len += 1;
+        at -= 1;
+        if let Some(b) = buf.get_mut(at) {
+            *b = b'0' + (rest % 10) as u8;
+        }
+        digits += 1;
         rest /= 10;
-        if rest == 0 || len == digits.len() {
+        if rest == 0 {
             break;
         }
     }
-    for i in (0..len).rev() {
-        if let Some(d) = digits.get(i) {
-            fmt::Write::write_char(f, char::from(*d))?;
+    w.write_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or("0"))
+}
+
+/// A count or plain number appended to `out`: at most two decimals (rounded as
+/// `Decimal::round_dp` does), trailing zeros dropped, thousands grouped (`4,000`,
+/// `2.5`).
+pub fn write_number(out: &mut String, d: Decimal) {
+    let rounded = if d.scale() <= 2 { d } else { d.round_dp(2) };
+    let mut mantissa = rounded.mantissa().unsigned_abs();
+    let mut scale = rounded.scale();
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let unit = 10u128.pow(scale);
+    if rounded.mantissa() < 0 && mantissa != 0 {
+        out.push('-');
+    }
+    let int = u64::try_from(mantissa / unit).unwrap_or(u64::MAX);
+    if u128::from(int) != mantissa / unit {
+        // Beyond 2^64: the decimal's own text, grouped.
+        out.push_str(&group_thousands(&(mantissa / unit).to_string()));
+    } else {
+        // Writing to a `String` cannot fail.
+        let _ = write_grouped(out, int);
+    }
+    match scale {
+        0 => {}
+        1 => {
+            out.push('.');
+            out.push(char::from(b'0' + (mantissa % 10) as u8));
         }
-        if i > 0 && i % 3 == 0 {
-            fmt::Write::write_char(f, ',')?;
+        _ => {
+            let c = (mantissa % 100) as u8;
+            out.push('.');
+            out.push(char::from(b'0' + c / 10));
+            out.push(char::from(b'0' + c % 10));
         }
     }
-    Ok(())
 }
 
 /// `1234567` → `1,234,567`.
@@ -221,11 +280,38 @@ pub fn group_thousands(digits: &str) -> String {
 impl fmt::Display for Percent {
     /// Two decimals at most, trailing zeros dropped: `32.3%`, `10%`, `9.99%`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rounded = self
-            .0
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-            .normalize();
-        write!(f, "{rounded}%")
+        write_percent(f, *self)
+    }
+}
+
+impl Percent {
+    /// The percent's text appended to `out`, without the formatting machinery.
+    pub fn write_to(self, out: &mut String) {
+        // Writing to a `String` cannot fail.
+        let _ = write_percent(out, self);
+    }
+}
+
+fn write_percent<W: fmt::Write>(w: &mut W, p: Percent) -> fmt::Result {
+    let rounded = if p.0.scale() <= 2 {
+        p.0
+    } else {
+        p.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
+    // Two decimals at most, trailing zeros dropped, from the integer mantissa.
+    let mut mantissa = rounded.mantissa().unsigned_abs();
+    let mut scale = rounded.scale();
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if rounded.mantissa() < 0 && mantissa != 0 {
+        w.write_str("-")?;
+    }
+    match scale {
+        0 => write!(w, "{mantissa}%"),
+        1 => write!(w, "{}.{}%", mantissa / 10, mantissa % 10),
+        _ => write!(w, "{}.{:02}%", mantissa / 100, mantissa % 100),
     }
 }
 
@@ -283,6 +369,11 @@ mod tests {
     fn fast_money_text_matches_the_general_path() {
         for text in [
             "0",
+            "-0.00",
+            "0.1",
+            "-5",
+            "999",
+            "100000",
             "0.004",
             "0.005",
             "-0.004",
@@ -315,7 +406,80 @@ mod tests {
                     group_thousands(int)
                 );
                 assert_eq!(money.display(currency).to_string(), expected, "{text}");
+                let mut appended = String::from("x");
+                money.write_to(&mut appended, currency);
+                assert_eq!(appended, format!("x{expected}"), "{text}");
             }
+        }
+    }
+
+    /// The direct percent writer gives the text of the decimal's own formatting.
+    #[test]
+    fn percent_text_matches_the_decimal_formatting() {
+        for text in [
+            "0",
+            "-0.00",
+            "10",
+            "10.00",
+            "32.30",
+            "9.99",
+            "9.995",
+            "-9.995",
+            "0.004",
+            "-0.004",
+            "0.005",
+            "12.345678901234567890123456789",
+            "100",
+            "-16.83777239709443099273607748",
+            "79228162514264337593543950335",
+        ] {
+            let d = m(text).0;
+            let expected = format!(
+                "{}%",
+                d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+                    .normalize()
+            );
+            assert_eq!(Percent(d).to_string(), expected, "{text}");
+            let mut out = String::new();
+            Percent(d).write_to(&mut out);
+            assert_eq!(out, expected, "{text}");
+        }
+    }
+
+    /// The direct number writer gives the text of rounding, normalising and grouping.
+    #[test]
+    fn number_text_matches_the_decimal_formatting() {
+        for text in [
+            "0",
+            "-0.00",
+            "4000",
+            "1234567",
+            "2.50",
+            "2.345",
+            "2.355",
+            "-2.345",
+            "0.004",
+            "-0.004",
+            "1.5",
+            "-1234.5",
+            "1234567.891",
+            "3.333333333333333333333333333",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+        ] {
+            let d = m(text).0;
+            let plain = d.round_dp(2).normalize().to_string();
+            let group = |int: &str| match int.strip_prefix('-') {
+                Some(digits) => format!("-{}", group_thousands(digits)),
+                None => group_thousands(int),
+            };
+            let expected = match plain.split_once('.') {
+                Some((i, f)) => format!("{}.{f}", group(i)),
+                None => group(&plain),
+            };
+            let mut out = String::new();
+            write_number(&mut out, d);
+            assert_eq!(out, expected, "{text}");
         }
     }
 
