@@ -54,20 +54,8 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
         }),
         (Value::Text(t), _) => out.push_str(t),
         (Value::Word(w), _) => out.push_str(w),
-        (Value::Product(i), _) => out.push_str(
-            profile
-                .products
-                .get(*i as usize)
-                .and_then(|p| p.text("name"))
-                .unwrap_or("?"),
-        ),
-        (Value::Platform(i), _) => out.push_str(
-            profile
-                .platforms
-                .get(*i as usize)
-                .and_then(|p| p.text("name"))
-                .unwrap_or("?"),
-        ),
+        (Value::Product(i), _) => out.push_str(text_at(&profile.products, *i, "name")),
+        (Value::Platform(i), _) => out.push_str(text_at(&profile.platforms, *i, "name")),
         (Value::Record(r, _), _) => {
             out.push('(');
             out.push_str(r.schema.name);
@@ -91,24 +79,24 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
     }
 }
 
+/// Text field `key` (`name`, `sku`) of the product or platform at `index`.
+fn text_at<'p>(records: &'p [crate::profile::Record], index: u32, key: &str) -> &'p str {
+    records
+        .get(index as usize)
+        .and_then(|r| r.text(key))
+        .unwrap_or("?")
+}
+
 /// How a profile entity is named in advice and in the data to collect.
 fn entity_label(profile: &Profile, entity: EntityRef) -> String {
     match entity {
         EntityRef::Business => "the business".to_owned(),
-        EntityRef::Product(i) => {
-            let p = profile.products.get(i as usize);
-            let name = p.and_then(|p| p.text("name")).unwrap_or("?");
-            let sku = p.and_then(|p| p.text("sku")).unwrap_or("?");
-            format!("product {name} ({sku})")
-        }
-        EntityRef::Platform(i) => {
-            let name = profile
-                .platforms
-                .get(i as usize)
-                .and_then(|p| p.text("name"))
-                .unwrap_or("?");
-            format!("platform {name}")
-        }
+        EntityRef::Product(i) => format!(
+            "product {} ({})",
+            text_at(&profile.products, i, "name"),
+            text_at(&profile.products, i, "sku")
+        ),
+        EntityRef::Platform(i) => format!("platform {}", text_at(&profile.platforms, i, "name")),
     }
 }
 
@@ -119,10 +107,9 @@ pub fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
     for e in binding.entities() {
         match e {
             EntityRef::Product(i) if entity.product.is_none() => {
-                let p = profile.products.get(i as usize);
                 entity.product = Some(ProductRef {
-                    sku: p.and_then(|p| p.text("sku")).unwrap_or("?").to_owned(),
-                    name: p.and_then(|p| p.text("name")).unwrap_or("?").to_owned(),
+                    sku: text_at(&profile.products, i, "sku").to_owned(),
+                    name: text_at(&profile.products, i, "name").to_owned(),
                 });
             }
             EntityRef::Platform(i) if entity.platform.is_none() => {
