@@ -255,8 +255,17 @@ impl<'a> Ctx<'a> {
                 self.profile.platforms.len() as u32
             ))),
             ExprKind::Field { base, slot, .. } => {
+                // `product.price` and the like: read the field straight from the bound
+                // variable's slot, without a recursive step or a copy of the base.
+                // Traced runs take the general path, which records the base's value.
+                if !T::ON
+                    && let ExprKind::Local(s) = base.kind
+                    && let Some(Slot::Done(Ok(b))) = frame.slots.get(s)
+                {
+                    return self.field(b, *slot);
+                }
                 let b = self.eval(base, frame, t)?;
-                self.field(b, *slot)
+                self.field(&b, *slot)
             }
             ExprKind::Not(x) => Ok(Value::Bool(!self.eval_bool(x, frame, t)?)),
             ExprKind::Neg(x) => Ok(Value::Num(-self.num(x, frame, t)?)),
@@ -299,9 +308,19 @@ impl<'a> Ctx<'a> {
             ExprKind::In(x, list) => {
                 let v = self.eval(x, frame, t)?;
                 let l = self.list(list, frame, t)?;
-                Ok(Value::Bool(l.iter().any(|item| item.same(&v))))
+                Ok(Value::Bool(l.contains(&v)))
             }
             ExprKind::Sells(p, q) => {
+                // Both sides are usually bound variables: look them up in place.
+                if !T::ON
+                    && let (ExprKind::Local(a), ExprKind::Local(b)) = (&p.kind, &q.kind)
+                    && let (
+                        Some(Slot::Done(Ok(Value::Platform(p)))),
+                        Some(Slot::Done(Ok(Value::Product(q)))),
+                    ) = (frame.slots.get(*a), frame.slots.get(*b))
+                {
+                    return Ok(Value::Bool(self.profile.sells(*p as usize, *q as usize)));
+                }
                 let p = self.eval(p, frame, t)?;
                 let q = self.eval(q, frame, t)?;
                 match (p, q) {
@@ -369,8 +388,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reads field `slot` of a product, platform or record.
-    pub fn field(&self, base: Value<'a>, slot: usize) -> Eval<'a> {
-        let (record, entity) = match base {
+    pub fn field(&self, base: &Value<'a>, slot: usize) -> Eval<'a> {
+        let (record, entity) = match *base {
             Value::Product(i) => match self.profile.products.get(i as usize) {
                 Some(r) => (r, EntityRef::Product(i)),
                 None => return Ok(Value::Bool(false)),
@@ -611,7 +630,7 @@ impl<'a> Ctx<'a> {
                     Value::Record(r, entity) => {
                         let mut total = Decimal::ZERO;
                         for slot in 0..r.schema.fields.len() {
-                            if let Value::Num(d) = self.field(Value::Record(r, entity), slot)? {
+                            if let Value::Num(d) = self.field(&Value::Record(r, entity), slot)? {
                                 total = total.checked_add(d).ok_or_else(|| self.overflow(e))?;
                             }
                         }
