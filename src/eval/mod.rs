@@ -9,7 +9,8 @@ pub mod interp;
 pub mod params;
 pub mod value;
 
-use crate::check::ir::{RuleDecl, RuleSet, Severity};
+use crate::check::ir::{Expr, ExprKind, RuleDecl, RuleSet, Severity, SourceIr};
+use crate::check::walk;
 use crate::profile::Profile;
 use interp::{Ctx, Frame, NoTrace, Tracer};
 pub use params::{CliParam, ParamSource, ParamsInForce};
@@ -125,11 +126,95 @@ pub fn rule_frame<'a>(rule: &'a RuleDecl) -> Frame<'a> {
     Frame::new(rule.frame_size, lets)
 }
 
+/// A conjunct of a rule's `where` filter.
+struct Conjunct<'a> {
+    expr: &'a Expr,
+    /// The binding depth whose variable is the only one it reads, when that variable
+    /// ranges over every product or every platform: its value for each element is
+    /// then computed once per rule, not once per binding, and kept in `memo`.
+    depth: Option<usize>,
+    /// By element index, the values computed so far (only with `depth`).
+    memo: Vec<Option<Result<bool, Box<Unknown>>>>,
+}
+
+/// The filter as conjuncts, when splitting it pays: a rule with nested bindings
+/// (`product in products, platform in platforms where platform sells product and
+/// platform.status == live`) tests its per-platform conjuncts once per platform.
+///
+/// `a and b` is false when either is false, else the first unknown, else true, so the
+/// conjuncts may be decided in any order and at any time: on the plain path they
+/// have no effect but their value (global lets are cached, and the same for every
+/// binding). The leaf still combines them in order, so the unknown reported is the
+/// same one.
+fn filter_plan<'a>(rule: &'a RuleDecl, profile: &Profile) -> Vec<Conjunct<'a>> {
+    let Some(filter) = &rule.filter else {
+        return Vec::new();
+    };
+    if rule.bindings.len() < 2 {
+        return Vec::new();
+    }
+    fn split<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+        match &e.kind {
+            ExprKind::And(a, b) => {
+                split(a, out);
+                split(b, out);
+            }
+            ExprKind::Paren(x) => split(x, out),
+            _ => out.push(e),
+        }
+    }
+    let mut parts = Vec::new();
+    split(filter, &mut parts);
+    parts
+        .into_iter()
+        .map(|expr| {
+            // The filter is checked before the lets are in scope, so a slot it reads
+            // is a binding variable or a variable of an aggregate inside it.
+            let mut depths: Vec<usize> = Vec::new();
+            walk::visit(expr, &mut |x| {
+                if let ExprKind::Local(slot) = x.kind
+                    && let Some(d) = rule.bindings.iter().position(|b| b.slot == slot)
+                    && !depths.contains(&d)
+                {
+                    depths.push(d);
+                }
+            });
+            let depth = match depths.as_slice() {
+                [d] => Some(*d),
+                _ => None,
+            };
+            let len = match depth.and_then(|d| rule.bindings.get(d)).map(|b| &b.source) {
+                Some(SourceIr::Products) => Some(profile.products.len()),
+                Some(SourceIr::Platforms) => Some(profile.platforms.len()),
+                _ => None,
+            };
+            Conjunct {
+                expr,
+                depth: len.and(depth),
+                memo: vec![None; len.unwrap_or(0)],
+            }
+        })
+        .collect()
+}
+
 fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> RuleResult<'a> {
+    let conjuncts = filter_plan(rule, ctx.profile);
+    // Below a binding whose every deeper source is all products or all platforms,
+    // a conjunct that is false rules out every binding under it: none of them can
+    // fire, pass, or be unknown for want of a collection.
+    let mut prunable = vec![false; rule.bindings.len()];
+    let mut infallible = true;
+    for (d, b) in rule.bindings.iter().enumerate().rev() {
+        prunable[d] = infallible;
+        infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
+    }
     let mut run = RuleRun {
         rule,
         frame: rule_frame(rule),
         values: Vec::with_capacity(rule.bindings.len()),
+        index: vec![0; rule.bindings.len()],
+        conjuncts,
+        prunable,
         result: RuleResult {
             rule,
             fired: Vec::new(),
@@ -148,6 +233,12 @@ struct RuleRun<'a> {
     rule: &'a RuleDecl,
     frame: Frame<'a>,
     values: Vec<Value<'a>>,
+    /// Per binding depth, the index of the current element in its source.
+    index: Vec<usize>,
+    /// The filter split in conjuncts (empty: the filter runs whole at the leaf).
+    conjuncts: Vec<Conjunct<'a>>,
+    /// Per depth, whether a false conjunct there may skip the bindings under it.
+    prunable: Vec<bool>,
     result: RuleResult<'a>,
     keep_passes: bool,
 }
@@ -175,11 +266,72 @@ impl<'a> RuleRun<'a> {
                 return;
             }
         };
-        for v in elements.iter() {
+        for (i, v) in elements.iter().enumerate() {
             self.frame.set(b.slot, v.clone());
+            if let Some(ix) = self.index.get_mut(depth) {
+                *ix = i;
+            }
+            if !self.conjuncts.is_empty() && !self.decide_at(ctx, depth, i) {
+                continue;
+            }
             self.values.push(v);
             self.bind(ctx, depth + 1);
             self.values.pop();
+        }
+    }
+
+    /// Decides the conjuncts that read only the variable at `depth`, now element `i`;
+    /// false when one is false and the bindings under it may be skipped.
+    fn decide_at(&mut self, ctx: &mut Ctx<'a>, depth: usize, i: usize) -> bool {
+        let prunable = self.prunable.get(depth).copied().unwrap_or(false);
+        let mut keep = true;
+        for c in &mut self.conjuncts {
+            if c.depth != Some(depth) {
+                continue;
+            }
+            let Some(cell) = c.memo.get_mut(i) else {
+                continue;
+            };
+            let v = match cell {
+                Some(v) => v,
+                None => cell.insert(ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace)),
+            };
+            if prunable && *v == Ok(false) {
+                keep = false;
+            }
+        }
+        keep
+    }
+
+    /// The filter for the current binding: its conjuncts in order, false winning
+    /// over unknown, the first unknown over true (as `and` gives).
+    fn filter(&mut self, ctx: &mut Ctx<'a>, filter: &'a Expr) -> Result<bool, Box<Unknown>> {
+        if self.conjuncts.is_empty() {
+            return ctx.eval_bool(filter, &mut self.frame, &mut NoTrace);
+        }
+        let mut unknown: Option<Box<Unknown>> = None;
+        for c in &self.conjuncts {
+            let memo = c
+                .depth
+                .and_then(|d| self.index.get(d))
+                .and_then(|i| c.memo.get(*i))
+                .and_then(Option::as_ref);
+            let v = match memo {
+                Some(Ok(b)) => Ok(*b),
+                Some(Err(u)) => Err(u.clone()),
+                None => ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace),
+            };
+            match v {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                }
+            }
+        }
+        match unknown {
+            Some(u) => Err(u),
+            None => Ok(true),
         }
     }
 
@@ -187,7 +339,7 @@ impl<'a> RuleRun<'a> {
     fn leaf(&mut self, ctx: &mut Ctx<'a>) {
         self.frame.reset_lets();
         if let Some(filter) = &self.rule.filter {
-            match ctx.eval_bool(filter, &mut self.frame, &mut NoTrace) {
+            match self.filter(ctx, filter) {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(u) => {
