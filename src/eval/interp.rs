@@ -211,42 +211,23 @@ impl<'a> Ctx<'a> {
         // The plain path computes arithmetic as decimals, without wrapping each
         // intermediate result in a `Value`; the common leaves are read in place.
         if !T::ON {
+            if let Some(d) = self.ready_num(e, frame) {
+                return Ok(d);
+            }
             match &e.kind {
                 ExprKind::Arith(op, a, b) => return self.arith_node(*op, a, b, e, frame, t),
-                ExprKind::Field { base, slot, .. } => {
-                    if let ExprKind::Local(s) = base.kind
-                        && let Some(Slot::Done(Ok(b))) = frame.slots.get(s)
-                        && let Some(d) = self.num_field(b, *slot)
+                // A local let read for the first time in this binding: compute it as
+                // a decimal and keep it, as `local` would.
+                ExprKind::Local(slot) => {
+                    if let Some(Slot::Empty) = frame.slots.get(*slot)
+                        && let Some(Some(expr)) = frame.lets.get(*slot).copied()
+                        && expr.ty.is_numeric()
                     {
-                        return Ok(d);
-                    }
-                }
-                ExprKind::Local(slot) => match frame.slots.get(*slot) {
-                    Some(Slot::Done(Ok(Value::Num(d)))) => return Ok(*d),
-                    // A local let read for the first time in this binding: compute
-                    // it as a decimal and keep it, as `local` would.
-                    Some(Slot::Empty) => {
-                        if let Some(Some(expr)) = frame.lets.get(*slot).copied()
-                            && expr.ty.is_numeric()
-                        {
-                            let v = self.num(expr, frame, t);
-                            if let Some(s) = frame.slots.get_mut(*slot) {
-                                *s = Slot::Done(v.clone().map(Value::Num));
-                            }
-                            return v;
+                        let v = self.num(expr, frame, t);
+                        if let Some(s) = frame.slots.get_mut(*slot) {
+                            *s = Slot::Done(v.clone().map(Value::Num));
                         }
-                    }
-                    _ => {}
-                },
-                ExprKind::Lit(Lit::Num(d)) => return Ok(*d),
-                ExprKind::Param(id) => {
-                    if let Some(Value::Num(d)) = self.params.get(*id) {
-                        return Ok(*d);
-                    }
-                }
-                ExprKind::Let(id) => {
-                    if let Some(Some(Ok(Value::Num(d)))) = self.lets.get(*id) {
-                        return Ok(*d);
+                        return v;
                     }
                 }
                 ExprKind::Paren(x) => return self.num(x, frame, t),
@@ -256,6 +237,37 @@ impl<'a> Ctx<'a> {
         match self.eval(e, frame, t)? {
             Value::Num(d) => Ok(d),
             _ => Ok(Decimal::ZERO),
+        }
+    }
+
+    /// A number that needs no evaluation: a constant, a param, a computed let, a bound
+    /// or computed local, a numeric field the profile gives of a bound variable.
+    /// `None` when it must be computed, or is unknown. Inlined into its callers, so
+    /// the leaves of an arithmetic tree take no call of their own.
+    #[inline(always)]
+    fn ready_num(&self, e: &'a Expr, frame: &Frame<'a>) -> Option<Decimal> {
+        match &e.kind {
+            ExprKind::Field { base, slot, .. } => match base.kind {
+                ExprKind::Local(s) => match frame.slots.get(s) {
+                    Some(Slot::Done(Ok(b))) => self.num_field(b, *slot),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ExprKind::Local(slot) => match frame.slots.get(*slot) {
+                Some(Slot::Done(Ok(Value::Num(d)))) => Some(*d),
+                _ => None,
+            },
+            ExprKind::Lit(Lit::Num(d)) => Some(*d),
+            ExprKind::Param(id) => match self.params.get(*id) {
+                Some(Value::Num(d)) => Some(*d),
+                _ => None,
+            },
+            ExprKind::Let(id) => match self.lets.get(*id) {
+                Some(Some(Ok(Value::Num(d)))) => Some(*d),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -311,9 +323,26 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<Decimal, Box<Unknown>> {
-        let x = self.num(a, frame, t)?;
-        let y = self.num(b, frame, t)?;
+        let x = match self.ready::<T>(a, frame) {
+            Some(x) => x,
+            None => self.num(a, frame, t)?,
+        };
+        let y = match self.ready::<T>(b, frame) {
+            Some(y) => y,
+            None => self.num(b, frame, t)?,
+        };
         self.arith(op, x, y, e)
+    }
+
+    /// `ready_num` on the plain path; nothing is ready on a traced one, where every
+    /// node must be evaluated to be recorded.
+    #[inline(always)]
+    fn ready<T: Tracer<'a>>(&self, e: &'a Expr, frame: &Frame<'a>) -> Option<Decimal> {
+        if T::ON {
+            None
+        } else {
+            self.ready_num(e, frame)
+        }
     }
 
     /// A comparison. Numbers compare as decimals on the plain path (the checker
@@ -327,8 +356,14 @@ impl<'a> Ctx<'a> {
         t: &mut T,
     ) -> Result<bool, Box<Unknown>> {
         if !T::ON && a.ty.is_numeric() && b.ty.is_numeric() {
-            let x = self.num(a, frame, t)?;
-            let y = self.num(b, frame, t)?;
+            let x = match self.ready_num(a, frame) {
+                Some(x) => x,
+                None => self.num(a, frame, t)?,
+            };
+            let y = match self.ready_num(b, frame) {
+                Some(y) => y,
+                None => self.num(b, frame, t)?,
+            };
             return Ok(compare_num(cmp, x, y));
         }
         let x = self.eval(a, frame, t)?;
@@ -793,7 +828,7 @@ impl<'a> Ctx<'a> {
                 };
                 let a = self.list(a, frame, t)?;
                 let b = self.list(b, frame, t)?;
-                let in_b = |v: &Value<'_>| b.iter().any(|x| x.same(v));
+                let in_b = |v: &Value<'_>| b.contains(v);
                 match builtin {
                     Builtin::Overlaps => Ok(Value::Bool(a.iter().any(|v| in_b(&v)))),
                     _ => {
