@@ -337,7 +337,6 @@ impl<'a> RuleRun<'a> {
 
     /// One complete binding: filter, condition, severity.
     fn leaf(&mut self, ctx: &mut Ctx<'a>) {
-        self.frame.reset_lets();
         if let Some(filter) = &self.rule.filter {
             match self.filter(ctx, filter) {
                 Ok(true) => {}
@@ -349,6 +348,11 @@ impl<'a> RuleRun<'a> {
                 }
             }
         }
+        // Lets are forgotten after the filter, not before: an aggregate in the filter
+        // uses the slot the first let has afterwards (the checker reuses it), and its
+        // last element must not be read as the let's value. (Explanations compute
+        // the lets without the filter; this way both see the same lets.)
+        self.frame.reset_lets();
         match ctx.eval_bool(&self.rule.when, &mut self.frame, &mut NoTrace) {
             Ok(true) => {
                 let severity = severity(ctx, self.rule, &mut self.frame, &mut NoTrace);
@@ -385,4 +389,106 @@ pub fn severity<'a, T: Tracer<'a>>(
         }
     }
     level
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::check::check_sources;
+    use crate::profile::load;
+    use crate::source::SourceFile;
+
+    const SHOP: &str = "version: 1
+business:
+  name: Test Shop
+  kind: brand
+  currency: CNY
+  capital: 500000
+  team: {operations: 2, customer_service: 1}
+  monthly_costs: {labor: 30000, rent: 10000}
+products:
+  - {sku: A, name: Jacket, category: apparel, price: 399.00, unit_cost: 210.00, logistics: 12.00}
+  - {sku: B, name: Scarf, category: apparel, price: 100.00, unit_cost: 95.00, logistics: 8.00}
+platforms:
+  - name: Tmall
+    status: live
+    months_live: 14
+    commission: 5%
+    budget: 300000
+    staff: 2
+    monthly: {gmv: 320000, orders: 800, ad_spend: 40000, traffic: stable}
+  - name: JD
+    status: live
+    months_live: 7
+    budget: 100000
+    staff: 1
+    monthly: {gmv: 30000, orders: 200, ad_spend: 5000, traffic: declining}
+    sells: [A]
+";
+
+    fn rule_set(body: &str) -> RuleSet {
+        let text = format!(
+            "rule r {{\n  title \"r\"\n  area profit\n  severity warning\n  source H1\n{body}\n  advise \"a\"\n  because \"b\"\n  action \"c\"\n}}\n"
+        );
+        let checked = check_sources(vec![SourceFile::new("t.rules", text)]).unwrap();
+        checked.rule_set.expect("rules check")
+    }
+
+    /// (fired, unknown, passes) as (product, platform) indexes.
+    fn outcomes(body: &str) -> (Vec<Vec<EntityRef>>, Vec<Vec<EntityRef>>, usize) {
+        let rules = rule_set(body);
+        let profile = load(SourceFile::new("t.yaml", SHOP)).unwrap();
+        let params = params::resolve(&rules, &profile, &[]).unwrap_or_else(|_| panic!());
+        let eval = evaluate(&rules, &profile, &params, false);
+        let r = &eval.results[0];
+        (
+            r.fired.iter().map(|f| f.binding.entities()).collect(),
+            r.unknown.iter().map(|(b, _)| b.entities()).collect(),
+            r.passes,
+        )
+    }
+
+    #[test]
+    fn a_per_platform_conjunct_combines_with_the_others_as_and_does() {
+        // JD gives no commission: the conjunct on it is unknown, but JD does not sell
+        // the scarf, so that binding is ruled out (false wins over unknown); the
+        // jacket on JD cannot be assessed.
+        let (fired, unknown, passes) = outcomes(
+            "  for product in products, platform in platforms where platform sells product and platform.commission > 4%\n  when product.price > 0",
+        );
+        use EntityRef::{Platform, Product};
+        assert_eq!(
+            fired,
+            vec![vec![Product(0), Platform(0)], vec![Product(1), Platform(0)]]
+        );
+        assert_eq!(unknown, vec![vec![Product(0), Platform(1)]]);
+        assert_eq!(passes, 0);
+    }
+
+    #[test]
+    fn a_false_per_platform_conjunct_rules_out_its_bindings() {
+        let (fired, unknown, passes) = outcomes(
+            "  for product in products, platform in platforms where platform.staff > 1 and known(product.price)\n  when product.price > 0",
+        );
+        use EntityRef::{Platform, Product};
+        assert_eq!(
+            fired,
+            vec![vec![Product(0), Platform(0)], vec![Product(1), Platform(0)]]
+        );
+        assert!(unknown.is_empty());
+        assert_eq!(passes, 0);
+    }
+
+    #[test]
+    fn a_let_is_not_read_from_an_aggregate_of_the_filter() {
+        // The filter's aggregate variable and the let share a frame slot.
+        let (fired, unknown, passes) = outcomes(
+            "  for platform in platforms where count(p for p in products where platform sells p) > 0\n  let staff = platform.staff\n  when staff < 2",
+        );
+        assert_eq!(fired, vec![vec![EntityRef::Platform(1)]]);
+        assert!(unknown.is_empty());
+        assert_eq!(passes, 1);
+    }
 }
