@@ -201,18 +201,27 @@ fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> Rul
     let conjuncts = filter_plan(rule, ctx.profile);
     // Below a binding whose every deeper source is all products or all platforms,
     // a conjunct that is false rules out every binding under it: none of them can
-    // fire, pass, or be unknown for want of a collection.
-    let mut prunable = vec![false; rule.bindings.len()];
-    let mut infallible = true;
-    for (d, b) in rule.bindings.iter().enumerate().rev() {
-        prunable[d] = infallible;
-        infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
+    // fire, pass, or be unknown for want of a collection. (Both tables serve only
+    // the split filter; most rules need neither, nor their allocation.)
+    let split = !conjuncts.is_empty();
+    let mut prunable = Vec::new();
+    if split {
+        prunable = vec![false; rule.bindings.len()];
+        let mut infallible = true;
+        for (d, b) in rule.bindings.iter().enumerate().rev() {
+            prunable[d] = infallible;
+            infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
+        }
     }
     let mut run = RuleRun {
         rule,
         frame: rule_frame(rule),
         values: Vec::with_capacity(rule.bindings.len()),
-        index: vec![0; rule.bindings.len()],
+        index: if split {
+            vec![0; rule.bindings.len()]
+        } else {
+            Vec::new()
+        },
         conjuncts,
         prunable,
         result: RuleResult {
@@ -268,11 +277,13 @@ impl<'a> RuleRun<'a> {
         };
         for (i, v) in elements.iter().enumerate() {
             self.frame.set(b.slot, v.clone());
-            if let Some(ix) = self.index.get_mut(depth) {
-                *ix = i;
-            }
-            if !self.conjuncts.is_empty() && !self.decide_at(ctx, depth, i) {
-                continue;
+            if !self.conjuncts.is_empty() {
+                if let Some(ix) = self.index.get_mut(depth) {
+                    *ix = i;
+                }
+                if !self.decide_at(ctx, depth, i) {
+                    continue;
+                }
             }
             self.values.push(v);
             self.bind(ctx, depth + 1);
