@@ -11,9 +11,9 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 
 use super::value::{EntityRef, Eval, List, MissingFact, Unknown, Value, lit_value};
-use crate::check::ir::{Builtin, Cmp, Expr, ExprKind, RuleSet, SourceIr};
+use crate::check::ir::{Builtin, Cmp, Expr, ExprKind, Lit, RuleSet, SourceIr};
 use crate::check::types::Arith;
-use crate::profile::{FieldValue, Profile};
+use crate::profile::{FieldValue, Profile, Record};
 use crate::syntax::ast::AggKind;
 
 /// Observes every sub-expression's value (for explanations).
@@ -182,6 +182,19 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<bool, Box<Unknown>> {
+        // The plain path runs the connectives and numeric comparisons as truth values,
+        // without wrapping each step in a `Value`; a traced run must record every
+        // node, so it takes the general path.
+        if !T::ON {
+            match &e.kind {
+                ExprKind::And(a, b) => return self.and(a, b, frame, t),
+                ExprKind::Or(a, b) => return self.or(a, b, frame, t),
+                ExprKind::Not(x) => return Ok(!self.eval_bool(x, frame, t)?),
+                ExprKind::Compare(cmp, a, b) => return self.compare(*cmp, a, b, frame, t),
+                ExprKind::Paren(x) => return self.eval_bool(x, frame, t),
+                _ => {}
+            }
+        }
         match self.eval(e, frame, t)? {
             Value::Bool(b) => Ok(b),
             // INVARIANT: the checker typed `e` as bool.
@@ -195,10 +208,167 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<Decimal, Box<Unknown>> {
+        // The plain path computes arithmetic as decimals, without wrapping each
+        // intermediate result in a `Value`; the common leaves are read in place.
+        if !T::ON {
+            if let Some(d) = self.ready_num(e, frame) {
+                return Ok(d);
+            }
+            match &e.kind {
+                ExprKind::Arith(op, a, b) => return self.arith_node(*op, a, b, e, frame, t),
+                // A local let read for the first time in this binding: compute it as
+                // a decimal and keep it, as `local` would.
+                ExprKind::Local(slot) => {
+                    if let Some(Slot::Empty) = frame.slots.get(*slot)
+                        && let Some(Some(expr)) = frame.lets.get(*slot).copied()
+                        && expr.ty.is_numeric()
+                    {
+                        let v = self.num(expr, frame, t);
+                        if let Some(s) = frame.slots.get_mut(*slot) {
+                            *s = Slot::Done(v.clone().map(Value::Num));
+                        }
+                        return v;
+                    }
+                }
+                ExprKind::Paren(x) => return self.num(x, frame, t),
+                _ => {}
+            }
+        }
         match self.eval(e, frame, t)? {
             Value::Num(d) => Ok(d),
             _ => Ok(Decimal::ZERO),
         }
+    }
+
+    /// A number that needs no evaluation: a constant, a param, a computed let, a bound
+    /// or computed local, a numeric field the profile gives of a bound variable.
+    /// `None` when it must be computed, or is unknown. Inlined into its callers, so
+    /// the leaves of an arithmetic tree take no call of their own.
+    #[inline(always)]
+    fn ready_num(&self, e: &'a Expr, frame: &Frame<'a>) -> Option<Decimal> {
+        match &e.kind {
+            ExprKind::Field { base, slot, .. } => match base.kind {
+                ExprKind::Local(s) => match frame.slots.get(s) {
+                    Some(Slot::Done(Ok(b))) => self.num_field(b, *slot),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ExprKind::Local(slot) => match frame.slots.get(*slot) {
+                Some(Slot::Done(Ok(Value::Num(d)))) => Some(*d),
+                _ => None,
+            },
+            ExprKind::Lit(Lit::Num(d)) => Some(*d),
+            ExprKind::Param(id) => match self.params.get(*id) {
+                Some(Value::Num(d)) => Some(*d),
+                _ => None,
+            },
+            ExprKind::Let(id) => match self.lets.get(*id) {
+                Some(Some(Ok(Value::Num(d)))) => Some(*d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `a and b`: false wins over unknown.
+    fn and<T: Tracer<'a>>(
+        &mut self,
+        a: &'a Expr,
+        b: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<bool, Box<Unknown>> {
+        let l = self.eval_bool(a, frame, t);
+        if l == Ok(false) {
+            return Ok(false);
+        }
+        let r = self.eval_bool(b, frame, t);
+        match (l, r) {
+            (_, Ok(false)) => Ok(false),
+            (Ok(true), Ok(true)) => Ok(true),
+            (Err(u), _) | (_, Err(u)) => Err(u),
+            _ => Ok(false),
+        }
+    }
+
+    /// `a or b`: true wins over unknown.
+    fn or<T: Tracer<'a>>(
+        &mut self,
+        a: &'a Expr,
+        b: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<bool, Box<Unknown>> {
+        let l = self.eval_bool(a, frame, t);
+        if l == Ok(true) {
+            return Ok(true);
+        }
+        let r = self.eval_bool(b, frame, t);
+        match (l, r) {
+            (_, Ok(true)) => Ok(true),
+            (Ok(false), Ok(false)) => Ok(false),
+            (Err(u), _) | (_, Err(u)) => Err(u),
+            _ => Ok(false),
+        }
+    }
+
+    /// `a op b` with its unit rule, as a decimal.
+    fn arith_node<T: Tracer<'a>>(
+        &mut self,
+        op: Arith,
+        a: &'a Expr,
+        b: &'a Expr,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<Decimal, Box<Unknown>> {
+        let x = match self.ready::<T>(a, frame) {
+            Some(x) => x,
+            None => self.num(a, frame, t)?,
+        };
+        let y = match self.ready::<T>(b, frame) {
+            Some(y) => y,
+            None => self.num(b, frame, t)?,
+        };
+        self.arith(op, x, y, e)
+    }
+
+    /// `ready_num` on the plain path; nothing is ready on a traced one, where every
+    /// node must be evaluated to be recorded.
+    #[inline(always)]
+    fn ready<T: Tracer<'a>>(&self, e: &'a Expr, frame: &Frame<'a>) -> Option<Decimal> {
+        if T::ON {
+            None
+        } else {
+            self.ready_num(e, frame)
+        }
+    }
+
+    /// A comparison. Numbers compare as decimals on the plain path (the checker
+    /// proved both sides numeric); anything else goes through `Value`.
+    fn compare<T: Tracer<'a>>(
+        &mut self,
+        cmp: Cmp,
+        a: &'a Expr,
+        b: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<bool, Box<Unknown>> {
+        if !T::ON && a.ty.is_numeric() && b.ty.is_numeric() {
+            let x = match self.ready_num(a, frame) {
+                Some(x) => x,
+                None => self.num(a, frame, t)?,
+            };
+            let y = match self.ready_num(b, frame) {
+                Some(y) => y,
+                None => self.num(b, frame, t)?,
+            };
+            return Ok(compare_num(cmp, x, y));
+        }
+        let x = self.eval(a, frame, t)?;
+        let y = self.eval(b, frame, t)?;
+        Ok(compare(cmp, &x, &y))
     }
 
     fn list<T: Tracer<'a>>(
@@ -255,53 +425,40 @@ impl<'a> Ctx<'a> {
                 self.profile.platforms.len() as u32
             ))),
             ExprKind::Field { base, slot, .. } => {
+                // `product.price` and the like: read the field straight from the bound
+                // variable's slot, without a recursive step or a copy of the base.
+                // Traced runs take the general path, which records the base's value.
+                if !T::ON
+                    && let ExprKind::Local(s) = base.kind
+                    && let Some(Slot::Done(Ok(b))) = frame.slots.get(s)
+                {
+                    return self.field(b, *slot);
+                }
                 let b = self.eval(base, frame, t)?;
-                self.field(b, *slot)
+                self.field(&b, *slot)
             }
             ExprKind::Not(x) => Ok(Value::Bool(!self.eval_bool(x, frame, t)?)),
             ExprKind::Neg(x) => Ok(Value::Num(-self.num(x, frame, t)?)),
-            ExprKind::And(a, b) => {
-                let l = self.eval_bool(a, frame, t);
-                if l == Ok(false) {
-                    return Ok(Value::Bool(false));
-                }
-                let r = self.eval_bool(b, frame, t);
-                match (l, r) {
-                    (_, Ok(false)) => Ok(Value::Bool(false)),
-                    (Ok(true), Ok(true)) => Ok(Value::Bool(true)),
-                    (Err(u), _) | (_, Err(u)) => Err(u),
-                    _ => Ok(Value::Bool(false)),
-                }
-            }
-            ExprKind::Or(a, b) => {
-                let l = self.eval_bool(a, frame, t);
-                if l == Ok(true) {
-                    return Ok(Value::Bool(true));
-                }
-                let r = self.eval_bool(b, frame, t);
-                match (l, r) {
-                    (_, Ok(true)) => Ok(Value::Bool(true)),
-                    (Ok(false), Ok(false)) => Ok(Value::Bool(false)),
-                    (Err(u), _) | (_, Err(u)) => Err(u),
-                    _ => Ok(Value::Bool(false)),
-                }
-            }
-            ExprKind::Arith(op, a, b) => {
-                let x = self.num(a, frame, t)?;
-                let y = self.num(b, frame, t)?;
-                self.arith(*op, x, y, e).map(Value::Num)
-            }
-            ExprKind::Compare(cmp, a, b) => {
-                let x = self.eval(a, frame, t)?;
-                let y = self.eval(b, frame, t)?;
-                Ok(Value::Bool(compare(*cmp, &x, &y)))
-            }
+            ExprKind::And(a, b) => self.and(a, b, frame, t).map(Value::Bool),
+            ExprKind::Or(a, b) => self.or(a, b, frame, t).map(Value::Bool),
+            ExprKind::Arith(op, a, b) => self.arith_node(*op, a, b, e, frame, t).map(Value::Num),
+            ExprKind::Compare(cmp, a, b) => self.compare(*cmp, a, b, frame, t).map(Value::Bool),
             ExprKind::In(x, list) => {
                 let v = self.eval(x, frame, t)?;
                 let l = self.list(list, frame, t)?;
-                Ok(Value::Bool(l.iter().any(|item| item.same(&v))))
+                Ok(Value::Bool(l.contains(&v)))
             }
             ExprKind::Sells(p, q) => {
+                // Both sides are usually bound variables: look them up in place.
+                if !T::ON
+                    && let (ExprKind::Local(a), ExprKind::Local(b)) = (&p.kind, &q.kind)
+                    && let (
+                        Some(Slot::Done(Ok(Value::Platform(p)))),
+                        Some(Slot::Done(Ok(Value::Product(q)))),
+                    ) = (frame.slots.get(*a), frame.slots.get(*b))
+                {
+                    return Ok(Value::Bool(self.profile.sells(*p as usize, *q as usize)));
+                }
                 let p = self.eval(p, frame, t)?;
                 let q = self.eval(q, frame, t)?;
                 match (p, q) {
@@ -368,9 +525,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A numeric field that the profile gives, read without making a `Value`; `None`
+    /// for anything else (a missing fact goes the long way, through `field`).
+    #[inline]
+    fn num_field(&self, base: &Value<'a>, slot: usize) -> Option<Decimal> {
+        let record = match *base {
+            Value::Product(i) => self.profile.products.get(i as usize)?,
+            Value::Platform(i) => self.profile.platforms.get(i as usize)?,
+            Value::Record(r, _) => r,
+            _ => return None,
+        };
+        match &record.get(slot)?.value {
+            FieldValue::Money(m) => Some(m.0),
+            FieldValue::Percent(p) => Some(p.0),
+            FieldValue::Count(c) => Some(Decimal::from(*c)),
+            _ => None,
+        }
+    }
+
     /// Reads field `slot` of a product, platform or record.
-    pub fn field(&self, base: Value<'a>, slot: usize) -> Eval<'a> {
-        let (record, entity) = match base {
+    pub fn field(&self, base: &Value<'a>, slot: usize) -> Eval<'a> {
+        let (record, entity) = match *base {
             Value::Product(i) => match self.profile.products.get(i as usize) {
                 Some(r) => (r, EntityRef::Product(i)),
                 None => return Ok(Value::Bool(false)),
@@ -382,14 +557,7 @@ impl<'a> Ctx<'a> {
             Value::Record(r, entity) => (r, entity),
             _ => return Ok(Value::Bool(false)),
         };
-        let missing = || {
-            let name = record.schema.fields.get(slot).map_or("?", |f| f.name);
-            let path = match record.schema.name.split_once('.') {
-                Some((_, rest)) => format!("{rest}.{name}"),
-                None => name.to_owned(),
-            };
-            Box::new(Unknown::Missing(MissingFact { entity, path }))
-        };
+        let missing = || missing_field(record, entity, slot);
         let Some(field) = record.get(slot) else {
             return Err(missing());
         };
@@ -611,7 +779,7 @@ impl<'a> Ctx<'a> {
                     Value::Record(r, entity) => {
                         let mut total = Decimal::ZERO;
                         for slot in 0..r.schema.fields.len() {
-                            if let Value::Num(d) = self.field(Value::Record(r, entity), slot)? {
+                            if let Value::Num(d) = self.field(&Value::Record(r, entity), slot)? {
                                 total = total.checked_add(d).ok_or_else(|| self.overflow(e))?;
                             }
                         }
@@ -660,7 +828,7 @@ impl<'a> Ctx<'a> {
                 };
                 let a = self.list(a, frame, t)?;
                 let b = self.list(b, frame, t)?;
-                let in_b = |v: &Value<'_>| b.iter().any(|x| x.same(v));
+                let in_b = |v: &Value<'_>| b.contains(v);
                 match builtin {
                     Builtin::Overlaps => Ok(Value::Bool(a.iter().any(|v| in_b(&v)))),
                     _ => {
@@ -676,6 +844,31 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+    }
+}
+
+/// The fact a missing field stands for. Out of line: building its path allocates,
+/// and the callers are hot.
+#[cold]
+#[inline(never)]
+fn missing_field(record: &Record, entity: EntityRef, slot: usize) -> Box<Unknown> {
+    let name = record.schema.fields.get(slot).map_or("?", |f| f.name);
+    let path = match record.schema.name.split_once('.') {
+        Some((_, rest)) => format!("{rest}.{name}"),
+        None => name.to_owned(),
+    };
+    Box::new(Unknown::Missing(MissingFact { entity, path }))
+}
+
+/// Compares two numbers.
+fn compare_num(cmp: Cmp, x: Decimal, y: Decimal) -> bool {
+    match cmp {
+        Cmp::Eq => x == y,
+        Cmp::Ne => x != y,
+        Cmp::Lt => x < y,
+        Cmp::Le => x <= y,
+        Cmp::Gt => x > y,
+        Cmp::Ge => x >= y,
     }
 }
 

@@ -9,7 +9,8 @@ pub mod interp;
 pub mod params;
 pub mod value;
 
-use crate::check::ir::{RuleDecl, RuleSet, Severity};
+use crate::check::ir::{Expr, ExprKind, RuleDecl, RuleSet, Severity, SourceIr};
+use crate::check::walk;
 use crate::profile::Profile;
 use interp::{Ctx, Frame, NoTrace, Tracer};
 pub use params::{CliParam, ParamSource, ParamsInForce};
@@ -125,11 +126,104 @@ pub fn rule_frame<'a>(rule: &'a RuleDecl) -> Frame<'a> {
     Frame::new(rule.frame_size, lets)
 }
 
+/// A conjunct of a rule's `where` filter.
+struct Conjunct<'a> {
+    expr: &'a Expr,
+    /// The binding depth whose variable is the only one it reads, when that variable
+    /// ranges over every product or every platform: its value for each element is
+    /// then computed once per rule, not once per binding, and kept in `memo`.
+    depth: Option<usize>,
+    /// By element index, the values computed so far (only with `depth`).
+    memo: Vec<Option<Result<bool, Box<Unknown>>>>,
+}
+
+/// The filter as conjuncts, when splitting it pays: a rule with nested bindings
+/// (`product in products, platform in platforms where platform sells product and
+/// platform.status == live`) tests its per-platform conjuncts once per platform.
+///
+/// `a and b` is false when either is false, else the first unknown, else true, so the
+/// conjuncts may be decided in any order and at any time: on the plain path they
+/// have no effect but their value (global lets are cached, and the same for every
+/// binding). The leaf still combines them in order, so the unknown reported is the
+/// same one.
+fn filter_plan<'a>(rule: &'a RuleDecl, profile: &Profile) -> Vec<Conjunct<'a>> {
+    let Some(filter) = &rule.filter else {
+        return Vec::new();
+    };
+    if rule.bindings.len() < 2 {
+        return Vec::new();
+    }
+    fn split<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+        match &e.kind {
+            ExprKind::And(a, b) => {
+                split(a, out);
+                split(b, out);
+            }
+            ExprKind::Paren(x) => split(x, out),
+            _ => out.push(e),
+        }
+    }
+    let mut parts = Vec::new();
+    split(filter, &mut parts);
+    parts
+        .into_iter()
+        .map(|expr| {
+            // The filter is checked before the lets are in scope, so a slot it reads
+            // is a binding variable or a variable of an aggregate inside it.
+            let mut depths: Vec<usize> = Vec::new();
+            walk::visit(expr, &mut |x| {
+                if let ExprKind::Local(slot) = x.kind
+                    && let Some(d) = rule.bindings.iter().position(|b| b.slot == slot)
+                    && !depths.contains(&d)
+                {
+                    depths.push(d);
+                }
+            });
+            let depth = match depths.as_slice() {
+                [d] => Some(*d),
+                _ => None,
+            };
+            let len = match depth.and_then(|d| rule.bindings.get(d)).map(|b| &b.source) {
+                Some(SourceIr::Products) => Some(profile.products.len()),
+                Some(SourceIr::Platforms) => Some(profile.platforms.len()),
+                _ => None,
+            };
+            Conjunct {
+                expr,
+                depth: len.and(depth),
+                memo: vec![None; len.unwrap_or(0)],
+            }
+        })
+        .collect()
+}
+
 fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> RuleResult<'a> {
+    let conjuncts = filter_plan(rule, ctx.profile);
+    // Below a binding whose every deeper source is all products or all platforms,
+    // a conjunct that is false rules out every binding under it: none of them can
+    // fire, pass, or be unknown for want of a collection. (Both tables serve only
+    // the split filter; most rules need neither, nor their allocation.)
+    let split = !conjuncts.is_empty();
+    let mut prunable = Vec::new();
+    if split {
+        prunable = vec![false; rule.bindings.len()];
+        let mut infallible = true;
+        for (d, b) in rule.bindings.iter().enumerate().rev() {
+            prunable[d] = infallible;
+            infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
+        }
+    }
     let mut run = RuleRun {
         rule,
         frame: rule_frame(rule),
         values: Vec::with_capacity(rule.bindings.len()),
+        index: if split {
+            vec![0; rule.bindings.len()]
+        } else {
+            Vec::new()
+        },
+        conjuncts,
+        prunable,
         result: RuleResult {
             rule,
             fired: Vec::new(),
@@ -148,6 +242,12 @@ struct RuleRun<'a> {
     rule: &'a RuleDecl,
     frame: Frame<'a>,
     values: Vec<Value<'a>>,
+    /// Per binding depth, the index of the current element in its source.
+    index: Vec<usize>,
+    /// The filter split in conjuncts (empty: the filter runs whole at the leaf).
+    conjuncts: Vec<Conjunct<'a>>,
+    /// Per depth, whether a false conjunct there may skip the bindings under it.
+    prunable: Vec<bool>,
     result: RuleResult<'a>,
     keep_passes: bool,
 }
@@ -175,19 +275,81 @@ impl<'a> RuleRun<'a> {
                 return;
             }
         };
-        for v in elements.iter() {
+        for (i, v) in elements.iter().enumerate() {
             self.frame.set(b.slot, v.clone());
+            if !self.conjuncts.is_empty() {
+                if let Some(ix) = self.index.get_mut(depth) {
+                    *ix = i;
+                }
+                if !self.decide_at(ctx, depth, i) {
+                    continue;
+                }
+            }
             self.values.push(v);
             self.bind(ctx, depth + 1);
             self.values.pop();
         }
     }
 
+    /// Decides the conjuncts that read only the variable at `depth`, now element `i`;
+    /// false when one is false and the bindings under it may be skipped.
+    fn decide_at(&mut self, ctx: &mut Ctx<'a>, depth: usize, i: usize) -> bool {
+        let prunable = self.prunable.get(depth).copied().unwrap_or(false);
+        let mut keep = true;
+        for c in &mut self.conjuncts {
+            if c.depth != Some(depth) {
+                continue;
+            }
+            let Some(cell) = c.memo.get_mut(i) else {
+                continue;
+            };
+            let v = match cell {
+                Some(v) => v,
+                None => cell.insert(ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace)),
+            };
+            if prunable && *v == Ok(false) {
+                keep = false;
+            }
+        }
+        keep
+    }
+
+    /// The filter for the current binding: its conjuncts in order, false winning
+    /// over unknown, the first unknown over true (as `and` gives).
+    fn filter(&mut self, ctx: &mut Ctx<'a>, filter: &'a Expr) -> Result<bool, Box<Unknown>> {
+        if self.conjuncts.is_empty() {
+            return ctx.eval_bool(filter, &mut self.frame, &mut NoTrace);
+        }
+        let mut unknown: Option<Box<Unknown>> = None;
+        for c in &self.conjuncts {
+            let memo = c
+                .depth
+                .and_then(|d| self.index.get(d))
+                .and_then(|i| c.memo.get(*i))
+                .and_then(Option::as_ref);
+            let v = match memo {
+                Some(Ok(b)) => Ok(*b),
+                Some(Err(u)) => Err(u.clone()),
+                None => ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace),
+            };
+            match v {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                }
+            }
+        }
+        match unknown {
+            Some(u) => Err(u),
+            None => Ok(true),
+        }
+    }
+
     /// One complete binding: filter, condition, severity.
     fn leaf(&mut self, ctx: &mut Ctx<'a>) {
-        self.frame.reset_lets();
         if let Some(filter) = &self.rule.filter {
-            match ctx.eval_bool(filter, &mut self.frame, &mut NoTrace) {
+            match self.filter(ctx, filter) {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(u) => {
@@ -197,6 +359,11 @@ impl<'a> RuleRun<'a> {
                 }
             }
         }
+        // Lets are forgotten after the filter, not before: an aggregate in the filter
+        // uses the slot the first let has afterwards (the checker reuses it), and its
+        // last element must not be read as the let's value. (Explanations compute
+        // the lets without the filter; this way both see the same lets.)
+        self.frame.reset_lets();
         match ctx.eval_bool(&self.rule.when, &mut self.frame, &mut NoTrace) {
             Ok(true) => {
                 let severity = severity(ctx, self.rule, &mut self.frame, &mut NoTrace);
@@ -233,4 +400,106 @@ pub fn severity<'a, T: Tracer<'a>>(
         }
     }
     level
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::check::check_sources;
+    use crate::profile::load;
+    use crate::source::SourceFile;
+
+    const SHOP: &str = "version: 1
+business:
+  name: Test Shop
+  kind: brand
+  currency: CNY
+  capital: 500000
+  team: {operations: 2, customer_service: 1}
+  monthly_costs: {labor: 30000, rent: 10000}
+products:
+  - {sku: A, name: Jacket, category: apparel, price: 399.00, unit_cost: 210.00, logistics: 12.00}
+  - {sku: B, name: Scarf, category: apparel, price: 100.00, unit_cost: 95.00, logistics: 8.00}
+platforms:
+  - name: Tmall
+    status: live
+    months_live: 14
+    commission: 5%
+    budget: 300000
+    staff: 2
+    monthly: {gmv: 320000, orders: 800, ad_spend: 40000, traffic: stable}
+  - name: JD
+    status: live
+    months_live: 7
+    budget: 100000
+    staff: 1
+    monthly: {gmv: 30000, orders: 200, ad_spend: 5000, traffic: declining}
+    sells: [A]
+";
+
+    fn rule_set(body: &str) -> RuleSet {
+        let text = format!(
+            "rule r {{\n  title \"r\"\n  area profit\n  severity warning\n  source H1\n{body}\n  advise \"a\"\n  because \"b\"\n  action \"c\"\n}}\n"
+        );
+        let checked = check_sources(vec![SourceFile::new("t.rules", text)]).unwrap();
+        checked.rule_set.expect("rules check")
+    }
+
+    /// (fired, unknown, passes) as (product, platform) indexes.
+    fn outcomes(body: &str) -> (Vec<Vec<EntityRef>>, Vec<Vec<EntityRef>>, usize) {
+        let rules = rule_set(body);
+        let profile = load(SourceFile::new("t.yaml", SHOP)).unwrap();
+        let params = params::resolve(&rules, &profile, &[]).unwrap_or_else(|_| panic!());
+        let eval = evaluate(&rules, &profile, &params, false);
+        let r = &eval.results[0];
+        (
+            r.fired.iter().map(|f| f.binding.entities()).collect(),
+            r.unknown.iter().map(|(b, _)| b.entities()).collect(),
+            r.passes,
+        )
+    }
+
+    #[test]
+    fn a_per_platform_conjunct_combines_with_the_others_as_and_does() {
+        // JD gives no commission: the conjunct on it is unknown, but JD does not sell
+        // the scarf, so that binding is ruled out (false wins over unknown); the
+        // jacket on JD cannot be assessed.
+        let (fired, unknown, passes) = outcomes(
+            "  for product in products, platform in platforms where platform sells product and platform.commission > 4%\n  when product.price > 0",
+        );
+        use EntityRef::{Platform, Product};
+        assert_eq!(
+            fired,
+            vec![vec![Product(0), Platform(0)], vec![Product(1), Platform(0)]]
+        );
+        assert_eq!(unknown, vec![vec![Product(0), Platform(1)]]);
+        assert_eq!(passes, 0);
+    }
+
+    #[test]
+    fn a_false_per_platform_conjunct_rules_out_its_bindings() {
+        let (fired, unknown, passes) = outcomes(
+            "  for product in products, platform in platforms where platform.staff > 1 and known(product.price)\n  when product.price > 0",
+        );
+        use EntityRef::{Platform, Product};
+        assert_eq!(
+            fired,
+            vec![vec![Product(0), Platform(0)], vec![Product(1), Platform(0)]]
+        );
+        assert!(unknown.is_empty());
+        assert_eq!(passes, 0);
+    }
+
+    #[test]
+    fn a_let_is_not_read_from_an_aggregate_of_the_filter() {
+        // The filter's aggregate variable and the let share a frame slot.
+        let (fired, unknown, passes) = outcomes(
+            "  for platform in platforms where count(p for p in products where platform sells p) > 0\n  let staff = platform.staff\n  when staff < 2",
+        );
+        assert_eq!(fired, vec![vec![EntityRef::Platform(1)]]);
+        assert!(unknown.is_empty());
+        assert_eq!(passes, 1);
+    }
 }

@@ -90,6 +90,21 @@ impl<'a> List<'a> {
         }
     }
 
+    /// Whether some element is the `same` as `v`. Literal lists (`status in [live,
+    /// onboarding]`) are compared in place, without making a value of each literal.
+    pub fn contains(&self, v: &Value<'_>) -> bool {
+        match self {
+            List::Lits(lits) => lits.iter().any(|l| match (l, v) {
+                (Lit::Word(w), Value::Word(x)) => same_word(w, x),
+                (Lit::Text(w), Value::Word(x)) => w.eq_ignore_ascii_case(x),
+                (Lit::Word(w), Value::Text(x)) => w.eq_ignore_ascii_case(x),
+                (Lit::Text(w), Value::Text(x)) => same_text(w, x),
+                _ => lit_value(l).same(v),
+            }),
+            _ => self.iter().any(|item| item.same(v)),
+        }
+    }
+
     /// The elements, in order.
     pub fn iter(&self) -> impl Iterator<Item = Value<'a>> + '_ {
         (0..self.len()).filter_map(move |i| self.get(i))
@@ -116,6 +131,8 @@ impl Value<'_> {
             (Value::Product(a), Value::Product(b)) | (Value::Platform(a), Value::Platform(b)) => {
                 a == b
             }
+            (Value::Word(a), Value::Word(b)) => same_word(a, b),
+            (Value::Text(a), Value::Text(b)) => same_text(a, b),
             // Lists are equal as sets: each element of one is in the other.
             (Value::List(a), Value::List(b)) => {
                 a.iter().all(|x| b.iter().any(|y| x.same(&y)))
@@ -138,6 +155,20 @@ impl Value<'_> {
             _ => None,
         }
     }
+}
+
+/// Two enum words are the same word. Profile and rule words are both the schema's own
+/// `&'static str`, so the address usually decides; the text comparison is the rule.
+#[inline]
+fn same_word(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || same_text(a, b)
+}
+
+/// Texts compare without regard to ASCII case; most that are the same are written
+/// the same, and a byte comparison decides those faster than a case-folding one.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// A fact the profile does not give.
