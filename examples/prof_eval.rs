@@ -1,32 +1,51 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::panic)]
-//! Profiling aid: evaluate the default rule set on a profile N times.
+//! Profiling aid: evaluate the default rule set on a profile N times; with a third
+//! argument, also build the explained report and its JSON, and time the three apart.
+//!
+//! `cargo build --profile profiling --example prof_eval`, then
+//! `target/profiling/examples/prof_eval PROFILE N [report]` under perf or callgrind.
+use std::time::{Duration, Instant};
+
 fn main() {
     let path = std::env::args().nth(1).unwrap();
-    let n: usize = std::env::args()
+    let n: u32 = std::env::args()
         .nth(2)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    let report: bool = std::env::args().nth(3).is_some();
+    let with_report = std::env::args().nth(3).is_some();
     let rules = pitfall::ruleset::load_builtin()
         .unwrap_or_else(|_| panic!())
         .rules;
     let p = pitfall::profile::load_path(std::path::Path::new(&path)).unwrap_or_else(|_| panic!());
     let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
-    let t = std::time::Instant::now();
+    let options = pitfall::explain::ReportOptions {
+        fingerprint: String::new(),
+        today: pitfall::profile::Date::parse("2026-11-26").unwrap(),
+    };
+    let (mut eval, mut report, mut json) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut total = 0;
     for _ in 0..n {
+        let t = Instant::now();
         let e = pitfall::eval::evaluate(&rules, &p, &params, false);
-        if report {
-            let r = pitfall::explain::report(
-                &e,
-                &pitfall::explain::ReportOptions {
-                    fingerprint: String::new(),
-                    today: pitfall::profile::Date::parse("2026-11-26").unwrap(),
-                },
-            );
-            total += pitfall::render::json::render(std::slice::from_ref(&r)).len();
-        }
+        eval += t.elapsed();
         total += e.results.len();
+        if with_report {
+            let t = Instant::now();
+            let r = pitfall::explain::report(&e, &options);
+            report += t.elapsed();
+            let t = Instant::now();
+            total += pitfall::render::json::render(std::slice::from_ref(&r)).len();
+            json += t.elapsed();
+        }
     }
-    println!("{:?} per run ({total})", t.elapsed() / n as u32);
+    if with_report {
+        println!(
+            "per run: eval {:?}, report {:?}, JSON {:?} ({total})",
+            eval / n,
+            report / n,
+            json / n
+        );
+    } else {
+        println!("{:?} per run ({total})", eval / n);
+    }
 }
