@@ -1,9 +1,12 @@
 //! Text → syntax tree. The only module that touches pest pairs.
 //!
-//! Parsing is in two steps: pest checks the text against `grammar/rules.pest`, then
+//! Parsing is in two steps: pest checks the text against `grammar/fast.pest`, then
 //! [`Lower`] turns the pairs into the typed tree of `syntax::ast`, with a span on every
-//! node. Limits are enforced before pest runs (file size, bracket depth) and while
-//! lowering (expression depth), so no input can exhaust the stack.
+//! node. When the text does not parse, the reference grammar `grammar/rules.pest`
+//! (same language) is run to say what was expected: its rules are the ones
+//! diagnostics are worded from. Limits are enforced before pest runs (file size,
+//! bracket depth) and while lowering (expression depth), so no input can exhaust the
+//! stack.
 
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
@@ -13,7 +16,8 @@ use crate::syntax::ast::*;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::tokens;
 
-/// pest's generated code: the parser and its `Rule` enum (one variant per grammar rule).
+/// pest's generated code for the reference grammar: the parser and its `Rule` enum
+/// (one variant per grammar rule). Run only to word a syntax error.
 #[allow(missing_docs)]
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -21,6 +25,16 @@ mod grammar {
     pub struct RulesParser;
 }
 
+/// pest's generated code for the grammar every parse runs first (see the head of
+/// `grammar/fast.pest` for how it differs from the reference).
+#[allow(missing_docs)]
+pub mod fast {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/fast.pest"]
+    pub struct FastParser;
+}
+
+use fast::{FastParser, Rule as R};
 pub use grammar::{Rule, RulesParser};
 
 /// The largest rule file accepted, in bytes.
@@ -53,9 +67,9 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             }]);
         }
     };
-    let pairs = match RulesParser::parse(Rule::file, text) {
+    let pairs = match FastParser::parse(R::file, text) {
         Ok(pairs) => pairs,
-        Err(e) => return Err(vec![syntax_error_for(source, Rule::file, &e)]),
+        Err(fast) => return Err(vec![syntax_error(source, Rule::file, &fast)]),
     };
     let mut lower = Lower {
         source,
@@ -92,9 +106,9 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
             }]);
         }
     };
-    let mut pairs = match RulesParser::parse(Rule::expr, text) {
+    let mut pairs = match FastParser::parse(R::expr, text) {
         Ok(pairs) => pairs,
-        Err(e) => return Err(vec![syntax_error_for(source, Rule::expr, &e)]),
+        Err(fast) => return Err(vec![syntax_error(source, Rule::expr, &fast)]),
     };
     if let Some(end) = pairs.peek().map(|p| p.as_span().end())
         && text[end..].trim() != ""
@@ -268,22 +282,36 @@ fn comment_at(text: &str, start: usize, end: usize) -> Comment {
     }
 }
 
-/// Builds the diagnostic for text pest rejected. The first parse runs without
-/// pest's detailed error tracking (it costs time on every parse); this one re-runs
-/// with it on, only on the failure path, to learn which punctuation was expected.
-fn syntax_error_for(
-    source: &SourceFile,
-    rule: Rule,
-    first: &pest::error::Error<Rule>,
-) -> SyntaxError {
+/// Builds the diagnostic for text the fast grammar rejected, from the reference
+/// grammar's account of it: a plain run names the rules expected, a run with pest's
+/// detailed error tracking (too costly for every parse) the punctuation.
+fn syntax_error(source: &SourceFile, rule: Rule, fast: &pest::error::Error<R>) -> SyntaxError {
+    let first = match RulesParser::parse(rule, source.text()) {
+        Err(first) => first,
+        // The grammars accept the same language (tests/grammars.rs holds them to
+        // it), so this is a bug in one of them; still say where reading stopped.
+        Ok(_) => {
+            let pos = match fast.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            return SyntaxError::Unexpected {
+                src: source.clone(),
+                span: Span::point(pos).into(),
+                found: tokens::describe_found(source.text(), pos),
+                expected: "something else".to_owned(),
+                help: None,
+            };
+        }
+    };
     pest::set_error_detail(true);
     let detailed = RulesParser::parse(rule, source.text()).err();
     pest::set_error_detail(false);
-    tokens::from_pest(source, first, detailed.as_ref())
+    tokens::from_pest(source, &first, detailed.as_ref())
 }
 
 /// The pair's children (trivia, comments included, never produce pairs).
-fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
+fn children(pair: Pair<'_, R>) -> Pairs<'_, R> {
     pair.into_inner()
 }
 
@@ -304,7 +332,7 @@ impl Lower<'_> {
     /// span run over the trivia after its last token when the rule ends in a
     /// repetition or an option that was tried and failed; a label must not underline
     /// the next comment.
-    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+    fn span_of(&self, pair: &Pair<'_, R>) -> Span {
         let s = pair.as_span();
         Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
     }
@@ -333,22 +361,22 @@ impl Lower<'_> {
         }
     }
 
-    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+    fn item(&mut self, pair: Pair<'_, R>) -> Option<Item> {
         let span = self.span_of(&pair);
         match pair.as_rule() {
-            Rule::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
-            Rule::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
-            Rule::table_decl => self.table(pair).map(|t| Item::Table(Node::new(t, span))),
-            Rule::rule_decl => self.rule(pair).map(|r| Item::Rule(Node::new(r, span))),
+            R::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
+            R::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
+            R::table_decl => self.table(pair).map(|t| Item::Table(Node::new(t, span))),
+            R::rule_decl => self.rule(pair).map(|r| Item::Rule(Node::new(r, span))),
             _ => None,
         }
     }
 
-    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+    fn ident(&self, pair: Pair<'_, R>) -> Ident {
         Node::new(pair.as_str().to_owned(), self.span_of(&pair))
     }
 
-    fn param(&mut self, pair: Pair<'_, Rule>) -> Option<Param> {
+    fn param(&mut self, pair: Pair<'_, R>) -> Option<Param> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let ty = self.type_expr(it.next()?)?;
@@ -365,18 +393,11 @@ impl Lower<'_> {
         })
     }
 
-    fn let_decl(&mut self, pair: Pair<'_, Rule>) -> Option<Let> {
-        let mut it = children(pair).peekable();
-        let name = self.ident(it.next()?);
-        let ty = match it.peek().map(Pair::as_rule) {
-            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
-            _ => None,
-        };
-        let value = self.expr(it.next()?)?;
-        Some(Let { name, ty, value })
+    fn let_decl(&mut self, pair: Pair<'_, R>) -> Option<Let> {
+        self.let_decl_from(children(pair))
     }
 
-    fn table(&mut self, pair: Pair<'_, Rule>) -> Option<Table> {
+    fn table(&mut self, pair: Pair<'_, R>) -> Option<Table> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let key_ty = self.type_expr(it.next()?)?;
@@ -385,10 +406,10 @@ impl Lower<'_> {
         let mut rows = Vec::new();
         for p in it {
             match p.as_rule() {
-                Rule::table_default => {
+                R::table_default => {
                     default = children(p).next().and_then(|l| self.literal(l));
                 }
-                Rule::table_row => {
+                R::table_row => {
                     let span = self.span_of(&p);
                     let mut r = children(p);
                     let key = r.next().and_then(|l| self.literal(l));
@@ -409,11 +430,11 @@ impl Lower<'_> {
         })
     }
 
-    fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<TypeExpr>> {
+    fn type_expr(&mut self, pair: Pair<'_, R>) -> Option<Node<TypeExpr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         let kind = match inner.as_rule() {
-            Rule::list_type => {
+            R::list_type => {
                 let elem = self.type_expr(children(inner).next()?)?;
                 TypeExpr::List(Box::new(elem))
             }
@@ -429,7 +450,7 @@ impl Lower<'_> {
         Some(Node::new(kind, span))
     }
 
-    fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<Rule_> {
+    fn rule(&mut self, pair: Pair<'_, R>) -> Option<Rule_> {
         let mut it = children(pair);
         let id = self.ident(it.next()?);
         let mut clauses = Vec::new();
@@ -441,99 +462,95 @@ impl Lower<'_> {
         Some(Rule_ { id, clauses })
     }
 
-    fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Clause>> {
+    fn clause(&mut self, pair: Pair<'_, R>) -> Option<Node<Clause>> {
         let span = self.span_of(&pair);
         let rule = pair.as_rule();
         let mut it = children(pair);
         let clause = match rule {
-            Rule::title_clause => Clause::Title(self.plain_string(it.next()?, "a title")?),
-            Rule::area_clause => Clause::Area(self.ident(it.next()?)),
-            Rule::severity_clause => Clause::Severity(self.ident(it.next()?)),
-            Rule::escalate_clause => {
+            R::title_clause => Clause::Title(self.plain_string(it.next()?, "a title")?),
+            R::area_clause => Clause::Area(self.ident(it.next()?)),
+            R::severity_clause => Clause::Severity(self.ident(it.next()?)),
+            R::escalate_clause => {
                 let level = self.ident(it.next()?);
-                let _kw_when = it.next()?;
                 let when = self.expr(it.next()?)?;
                 Clause::Escalate { level, when }
             }
-            Rule::source_clause => Clause::Source(self.ident(it.next()?)),
-            Rule::tags_clause => Clause::Tags(it.map(|p| self.ident(p)).collect()),
-            Rule::for_clause => {
+            R::source_clause => Clause::Source(self.ident(it.next()?)),
+            R::tags_clause => Clause::Tags(it.map(|p| self.ident(p)).collect()),
+            R::for_clause => {
                 let mut bindings = Vec::new();
                 let mut filter = None;
                 for p in it {
                     match p.as_rule() {
-                        Rule::binding => bindings.push(self.binding(p)?),
-                        Rule::where_part => {
-                            let e = children(p).find(|p| p.as_rule() == Rule::expr)?;
-                            filter = Some(self.expr(e)?);
-                        }
+                        R::binding => bindings.push(self.binding(p)?),
+                        R::where_part => filter = Some(self.pratt_pairs(children(p))?.0),
                         _ => {}
                     }
                 }
                 Clause::For { bindings, filter }
             }
-            Rule::let_decl => {
+            R::let_decl => {
                 let l = self.let_decl_from(it)?;
                 Clause::Let(Node::new(l, span))
             }
-            Rule::when_clause => {
-                let e = it.find(|p| p.as_rule() == Rule::expr)?;
-                Clause::When(self.expr(e)?)
-            }
-            Rule::advise_clause => Clause::Advise(self.template(it.next()?)?),
-            Rule::because_clause => Clause::Because(self.template(it.next()?)?),
-            Rule::action_clause => Clause::Action(self.template(it.next()?)?),
-            Rule::conclude_clause => Clause::Conclude(self.ident(it.next()?)),
-            Rule::suppress_clause => Clause::Suppress(self.ident(it.next()?)),
+            R::when_clause => Clause::When(self.pratt_pairs(it)?.0),
+            R::advise_clause => Clause::Advise(self.template(it.next()?)?),
+            R::because_clause => Clause::Because(self.template(it.next()?)?),
+            R::action_clause => Clause::Action(self.template(it.next()?)?),
+            R::conclude_clause => Clause::Conclude(self.ident(it.next()?)),
+            R::suppress_clause => Clause::Suppress(self.ident(it.next()?)),
             _ => return None,
         };
         Some(Node::new(clause, span))
     }
 
-    fn let_decl_from<'a>(&mut self, it: impl Iterator<Item = Pair<'a, Rule>>) -> Option<Let> {
-        let mut it = it.peekable();
+    /// A `let` from its children: the name, the type if written, then the value's
+    /// tokens.
+    fn let_decl_from(&mut self, mut it: Pairs<'_, R>) -> Option<Let> {
         let name = self.ident(it.next()?);
-        let ty = match it.peek().map(Pair::as_rule) {
-            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
+        let ty = match it.peek().map(|p| p.as_rule()) {
+            Some(R::type_expr) => Some(self.type_expr(it.next()?)?),
             _ => None,
         };
-        let value = self.expr(it.next()?)?;
+        let value = self.pratt_pairs(it)?.0;
         Some(Let { name, ty, value })
     }
 
-    fn binding(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Binding>> {
+    fn binding(&mut self, pair: Pair<'_, R>) -> Option<Node<Binding>> {
         let span = self.span_of(&pair);
         let mut it = children(pair);
         let var = self.ident(it.next()?);
-        let _kw_in = it.next()?;
-        let src = it.next()?;
-        let src_span = self.span_of(&src);
-        let source = match src.as_rule() {
-            Rule::top_source => {
+        let src = it.peek()?;
+        let (source, src_span) = match src.as_rule() {
+            R::top_source => {
+                let src_span = self.span_of(&src);
                 let mut n = None;
                 let mut collection = None;
                 let mut filter = None;
                 let mut key = None;
                 for p in children(src) {
                     match p.as_rule() {
-                        Rule::collection => collection = Some(self.collection(p)?),
-                        Rule::top_filter => {
-                            filter = Some(Box::new(self.expr(children(p).next()?)?))
-                        }
-                        Rule::top_key => key = Some(self.expr(children(p).next()?)?),
-                        Rule::kw_top | Rule::kw_of | Rule::kw_where | Rule::kw_by => {}
+                        R::collection => collection = Some(self.collection(p)?),
+                        R::top_filter => filter = Some(Box::new(self.expr(children(p).next()?)?)),
+                        R::top_key => key = Some(self.expr(children(p).next()?)?),
                         _ if n.is_none() => n = Some(self.operand_expr(p)?),
                         _ => {}
                     }
                 }
-                Source::Top {
+                let top = Source::Top {
                     n: Box::new(n?),
                     collection: Box::new(collection?),
                     filter,
                     key: Box::new(key?),
-                }
+                };
+                (top, src_span)
             }
-            _ => Source::Collection(Box::new(self.collection(src)?)),
+            // A plain collection's tokens are the rest of the binding's children.
+            _ => {
+                let src_span = Span::new(src.as_span().start(), span.end);
+                let (e, _) = self.pratt_pairs(it)?;
+                (Source::Collection(Box::new(e)), src_span)
+            }
         };
         Some(Node::new(
             Binding {
@@ -545,22 +562,22 @@ impl Lower<'_> {
     }
 
     /// A collection: an operand with optional `.field` / `[key]` postfixes.
-    fn collection(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn collection(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// A single operand (the `n` of `top n of ...`).
-    fn operand_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn operand_expr(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
         self.primary(pair).map(|(e, _)| e)
     }
 
-    fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn expr(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
-    fn pratt_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Built {
+    fn pratt_pairs(&mut self, pairs: Pairs<'_, R>) -> Built {
         let len = pairs.len();
         // Most expressions are one operand with its postfixes (`products`,
         // `{product.name}`): the token list is only allocated at the first operator.
@@ -568,7 +585,7 @@ impl Lower<'_> {
         let mut operand: Option<Built> = None;
         for pair in pairs {
             let rule = pair.as_rule();
-            if let Rule::field_acc | Rule::index_acc = rule {
+            if let R::field_acc | R::index_acc = rule {
                 let lhs = operand.take().flatten();
                 operand = Some(self.postfix(lhs, pair));
                 continue;
@@ -580,8 +597,8 @@ impl Lower<'_> {
                 toks.push(Tok::Operand(built));
             }
             match rule {
-                Rule::prefix => toks.push(Tok::Prefix(pair)),
-                Rule::infix => toks.push(Tok::Infix(pair)),
+                R::prefix => toks.push(Tok::Prefix(pair)),
+                R::infix => toks.push(Tok::Infix(pair)),
                 _ => operand = Some(self.primary(pair)),
             }
         }
@@ -656,7 +673,7 @@ impl Lower<'_> {
         Some((node, depth))
     }
 
-    fn prefix(&mut self, op: Pair<'_, Rule>, not: bool, rhs: Built) -> Built {
+    fn prefix(&mut self, op: Pair<'_, R>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
         let op_span = self.span_of(&op);
         let un = if not { UnOp::Not } else { UnOp::Neg };
@@ -671,14 +688,13 @@ impl Lower<'_> {
         self.deep(node, depth + 1)
     }
 
-    fn postfix(&mut self, lhs: Built, op: Pair<'_, Rule>) -> Built {
+    fn postfix(&mut self, lhs: Built, op: Pair<'_, R>) -> Built {
         let (lhs, depth) = lhs?;
         let op_span = self.span_of(&op);
-        let rule = op.as_rule();
-        let inner = children(op).next()?;
         let span = lhs.span.to(op_span);
-        let (kind, d) = if rule == Rule::field_acc {
-            let field = self.ident(inner);
+        let (kind, d) = if op.as_rule() == R::field_acc {
+            // The pair is the field's name.
+            let field = self.ident(op);
             (
                 Expr::Field {
                     base: Box::new(lhs),
@@ -687,7 +703,7 @@ impl Lower<'_> {
                 depth + 1,
             )
         } else {
-            let key = self.expr(inner)?;
+            let key = self.expr(children(op).next()?)?;
             (
                 Expr::Index {
                     base: Box::new(lhs),
@@ -699,7 +715,7 @@ impl Lower<'_> {
         self.deep(Node::new(kind, span), d)
     }
 
-    fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
+    fn infix(&mut self, lhs: Built, op: Pair<'_, R>, rhs: Built) -> Built {
         let op_span = self.span_of(&op);
         let bin = match op.as_str() {
             "or" => BinOp::Or,
@@ -743,13 +759,13 @@ impl Lower<'_> {
         self.deep(node, dl.max(dr) + 1)
     }
 
-    fn primary(&mut self, pair: Pair<'_, Rule>) -> Built {
+    fn primary(&mut self, pair: Pair<'_, R>) -> Built {
         let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
-            Rule::number_lit => Expr::Number(number_text(&pair)),
-            Rule::percent_lit => Expr::Percent(number_text(&pair)),
-            Rule::bool_lit => Expr::Bool(pair.as_str() == "true"),
-            Rule::string => {
+            R::number_lit => Expr::Number(number_text(&pair)),
+            R::percent_lit => Expr::Percent(number_text(&pair)),
+            R::bool_lit => Expr::Bool(pair.as_str() == "true"),
+            R::string => {
                 let t = self.template(pair)?;
                 return match plain(t.kind) {
                     Ok(text) => Some((Node::new(Expr::Text(text), span), 1)),
@@ -759,7 +775,7 @@ impl Lower<'_> {
                     }
                 };
             }
-            Rule::name => {
+            R::name => {
                 // The word is not a pair (see `name` in the grammar): it runs up to
                 // the trivia or `(` that a call starts with.
                 let text = pair.as_str();
@@ -782,11 +798,11 @@ impl Lower<'_> {
                 }
                 return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
             }
-            Rule::paren => {
+            R::paren => {
                 let (inner, depth) = self.pratt_pairs(children(children(pair).next()?))?;
                 return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
             }
-            Rule::list => {
+            R::list => {
                 let mut items = Vec::new();
                 let mut depth = 0;
                 for p in children(pair) {
@@ -796,8 +812,8 @@ impl Lower<'_> {
                 }
                 return self.deep(Node::new(Expr::List(items), span), depth + 1);
             }
-            Rule::if_expr => {
-                let mut parts = children(pair).filter(|p| p.as_rule() == Rule::expr);
+            R::if_expr => {
+                let mut parts = children(pair).filter(|p| p.as_rule() == R::expr);
                 let (cond, d1) = self.pratt_pairs(children(parts.next()?))?;
                 let (then, d2) = self.pratt_pairs(children(parts.next()?))?;
                 let (otherwise, d3) = self.pratt_pairs(children(parts.next()?))?;
@@ -811,7 +827,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2).max(d3) + 1);
             }
-            Rule::aggregate => {
+            R::aggregate => {
                 let mut it = children(pair);
                 let name = it.next()?;
                 let kind = match name.as_str() {
@@ -826,12 +842,11 @@ impl Lower<'_> {
                 };
                 let kind = Node::new(kind, self.span_of(&name));
                 let (body, d1) = self.pratt_pairs(children(it.next()?))?;
-                let _kw_for = it.next()?;
                 let binding = self.binding(it.next()?)?;
                 let mut filter = None;
                 let mut d2 = 0;
                 for p in it {
-                    if p.as_rule() == Rule::expr {
+                    if p.as_rule() == R::expr {
                         let (f, d) = self.pratt_pairs(children(p))?;
                         d2 = d;
                         filter = Some(Box::new(f));
@@ -848,7 +863,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2) + 1);
             }
-            Rule::collection => return self.pratt_pairs(children(pair)),
+            R::collection => return self.pratt_pairs(children(pair)),
             _ => return None,
         };
         Some((Node::new(kind, span), 1))
@@ -856,11 +871,11 @@ impl Lower<'_> {
 
     /// A literal in a declaration (param default, table row): numbers, percents,
     /// strings, bools, negative numbers and lists of these.
-    fn literal(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn literal(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         match inner.as_rule() {
-            Rule::neg_literal => {
+            R::neg_literal => {
                 let num = children(inner).next()?;
                 let num_span = self.span_of(&num);
                 let operand = Node::new(Expr::Number(number_text(&num)), num_span);
@@ -872,7 +887,7 @@ impl Lower<'_> {
                     span,
                 ))
             }
-            Rule::literal_list => {
+            R::literal_list => {
                 let mut items = Vec::new();
                 for p in children(inner) {
                     items.push(self.literal(p)?);
@@ -883,7 +898,7 @@ impl Lower<'_> {
         }
     }
 
-    fn template(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Template>> {
+    fn template(&mut self, pair: Pair<'_, R>) -> Option<Node<Template>> {
         let span = self.span_of(&pair);
         let mut parts: Vec<TemplatePart> = Vec::new();
         let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
@@ -894,20 +909,10 @@ impl Lower<'_> {
             }
         };
         let mut ok = true;
-        // Plain text is not a pair (see `str_text` in the grammar): it is what lies
-        // between the other pieces, from after the opening quote to the closing one.
-        let input = pair.get_input();
-        let whole = pair.as_span();
-        let mut at = whole.start() + 1;
-        let end = whole.end().saturating_sub(1);
         for p in children(pair) {
-            let piece = p.as_span();
-            if piece.start() > at {
-                push_text(&mut parts, input.get(at..piece.start()).unwrap_or(""));
-            }
-            at = piece.end();
             match p.as_rule() {
-                Rule::str_escape => {
+                R::str_text => push_text(&mut parts, p.as_str()),
+                R::str_escape => {
                     let decoded = match p.as_str() {
                         "\\n" => "\n",
                         "\\t" => "\t",
@@ -918,21 +923,19 @@ impl Lower<'_> {
                     };
                     push_text(&mut parts, decoded);
                 }
-                Rule::str_hole => match children(p).next().and_then(|e| self.expr(e)) {
-                    Some(e) => parts.push(TemplatePart::Hole(e)),
+                // The hole's children are the expression's tokens.
+                R::str_hole => match self.pratt_pairs(children(p)) {
+                    Some((e, _)) => parts.push(TemplatePart::Hole(e)),
                     None => ok = false,
                 },
                 _ => {}
             }
         }
-        if end > at {
-            push_text(&mut parts, input.get(at..end).unwrap_or(""));
-        }
         ok.then(|| Node::new(Template { parts }, span))
     }
 
     /// A string where interpolation makes no sense (titles, descriptions).
-    fn plain_string(&mut self, pair: Pair<'_, Rule>, what: &str) -> Option<Str> {
+    fn plain_string(&mut self, pair: Pair<'_, R>, what: &str) -> Option<Str> {
         let t = self.template(pair)?;
         let span = t.span;
         match plain(t.kind) {
@@ -956,11 +959,11 @@ impl Lower<'_> {
 /// A token of an expression, before precedence is applied.
 enum Tok<'i> {
     /// `not` or `-`.
-    Prefix(Pair<'i, Rule>),
+    Prefix(Pair<'i, R>),
     /// An operand with its postfixes already applied.
     Operand(Built),
     /// A binary operator.
-    Infix(Pair<'i, Rule>),
+    Infix(Pair<'i, R>),
 }
 
 /// Binding strength of `not` (looser than comparisons) and unary `-` (tighter
@@ -1002,6 +1005,6 @@ fn plain(mut t: Template) -> Result<String, Span> {
 }
 
 /// The digits of a number or percent literal, without `%`.
-fn number_text(pair: &Pair<'_, Rule>) -> String {
+fn number_text(pair: &Pair<'_, R>) -> String {
     pair.as_str().trim_end_matches('%').to_owned()
 }
