@@ -75,6 +75,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
         source,
         comments: &comments,
         errors: Vec::new(),
+        toks: Vec::new(),
     };
 
     let mut items = Vec::new();
@@ -125,6 +126,7 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
         source,
         comments: &comments,
         errors: Vec::new(),
+        toks: Vec::new(),
     };
     let expr = pairs.next().and_then(|p| lower.expr(p));
     match expr {
@@ -191,6 +193,16 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
                 None => break,
             }
         }
+        if matches!(b, b' ' | b'\n') && stack.last() != Some(&Ctx::Str) {
+            // Blanks between tokens, the most frequent bytes of code: a run of them
+            // ends any word and counts for nothing else.
+            prev_ident = false;
+            i += 1;
+            while let Some(b' ' | b'\n') = bytes.get(i) {
+                i += 1;
+            }
+            continue;
+        }
         let ident = if b.is_ascii() {
             b.is_ascii_alphanumeric() || b == b'_'
         } else if b >= 0xC0 {
@@ -248,11 +260,13 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
         }
         if ident && b.is_ascii() {
             // The rest of an ASCII word cannot matter: jump over it.
-            let rest = bytes.get(i + 1..).unwrap_or(&[]);
-            i += 1 + rest
-                .iter()
-                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                .unwrap_or(rest.len());
+            i += 1;
+            while let Some(&c) = bytes.get(i) {
+                if !WORD_BYTE[usize::from(c)] {
+                    break;
+                }
+                i += 1;
+            }
             continue;
         }
         match b {
@@ -273,6 +287,19 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
     }
     Ok(comments)
 }
+
+/// The bytes of ASCII words (letters, digits, `_`), as a table: the scan tests
+/// every byte of every word, and one load is cheaper than three range tests.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// The comment from `#` at `start` to the line end at `end`.
 fn comment_at(text: &str, start: usize, end: usize) -> Comment {
@@ -322,17 +349,19 @@ struct Lower<'s> {
     /// from spans with them.
     comments: &'s [Comment],
     errors: Vec<SyntaxError>,
+    /// The tokens of the expressions being lowered (see [`Lower::pratt_pairs`]).
+    toks: Vec<Tok<'s>>,
 }
 
 /// An expression being built, with its depth so far.
 type Built = Option<(Node<Expr>, usize)>;
 
-impl Lower<'_> {
+impl<'s> Lower<'s> {
     /// The pair's span without trailing whitespace and comments. pest lets a rule's
     /// span run over the trivia after its last token when the rule ends in a
     /// repetition or an option that was tried and failed; a label must not underline
     /// the next comment.
-    fn span_of(&self, pair: &Pair<'_, R>) -> Span {
+    fn span_of(&self, pair: &Pair<'s, R>) -> Span {
         let s = pair.as_span();
         Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
     }
@@ -361,7 +390,7 @@ impl Lower<'_> {
         }
     }
 
-    fn item(&mut self, pair: Pair<'_, R>) -> Option<Item> {
+    fn item(&mut self, pair: Pair<'s, R>) -> Option<Item> {
         let span = self.span_of(&pair);
         match pair.as_rule() {
             R::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
@@ -372,11 +401,11 @@ impl Lower<'_> {
         }
     }
 
-    fn ident(&self, pair: Pair<'_, R>) -> Ident {
+    fn ident(&self, pair: Pair<'s, R>) -> Ident {
         Node::new(pair.as_str().to_owned(), self.span_of(&pair))
     }
 
-    fn param(&mut self, pair: Pair<'_, R>) -> Option<Param> {
+    fn param(&mut self, pair: Pair<'s, R>) -> Option<Param> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let ty = self.type_expr(it.next()?)?;
@@ -393,11 +422,11 @@ impl Lower<'_> {
         })
     }
 
-    fn let_decl(&mut self, pair: Pair<'_, R>) -> Option<Let> {
+    fn let_decl(&mut self, pair: Pair<'s, R>) -> Option<Let> {
         self.let_decl_from(children(pair))
     }
 
-    fn table(&mut self, pair: Pair<'_, R>) -> Option<Table> {
+    fn table(&mut self, pair: Pair<'s, R>) -> Option<Table> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let key_ty = self.type_expr(it.next()?)?;
@@ -430,7 +459,7 @@ impl Lower<'_> {
         })
     }
 
-    fn type_expr(&mut self, pair: Pair<'_, R>) -> Option<Node<TypeExpr>> {
+    fn type_expr(&mut self, pair: Pair<'s, R>) -> Option<Node<TypeExpr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         let kind = match inner.as_rule() {
@@ -450,10 +479,10 @@ impl Lower<'_> {
         Some(Node::new(kind, span))
     }
 
-    fn rule(&mut self, pair: Pair<'_, R>) -> Option<Rule_> {
+    fn rule(&mut self, pair: Pair<'s, R>) -> Option<Rule_> {
         let mut it = children(pair);
         let id = self.ident(it.next()?);
-        let mut clauses = Vec::new();
+        let mut clauses = Vec::with_capacity(it.len());
         for p in it {
             if let Some(c) = self.clause(p) {
                 clauses.push(c);
@@ -462,7 +491,7 @@ impl Lower<'_> {
         Some(Rule_ { id, clauses })
     }
 
-    fn clause(&mut self, pair: Pair<'_, R>) -> Option<Node<Clause>> {
+    fn clause(&mut self, pair: Pair<'s, R>) -> Option<Node<Clause>> {
         let span = self.span_of(&pair);
         let rule = pair.as_rule();
         let mut it = children(pair);
@@ -506,7 +535,7 @@ impl Lower<'_> {
 
     /// A `let` from its children: the name, the type if written, then the value's
     /// tokens.
-    fn let_decl_from(&mut self, mut it: Pairs<'_, R>) -> Option<Let> {
+    fn let_decl_from(&mut self, mut it: Pairs<'s, R>) -> Option<Let> {
         let name = self.ident(it.next()?);
         let ty = match it.peek().map(|p| p.as_rule()) {
             Some(R::type_expr) => Some(self.type_expr(it.next()?)?),
@@ -516,7 +545,7 @@ impl Lower<'_> {
         Some(Let { name, ty, value })
     }
 
-    fn binding(&mut self, pair: Pair<'_, R>) -> Option<Node<Binding>> {
+    fn binding(&mut self, pair: Pair<'s, R>) -> Option<Node<Binding>> {
         let span = self.span_of(&pair);
         let mut it = children(pair);
         let var = self.ident(it.next()?);
@@ -562,26 +591,28 @@ impl Lower<'_> {
     }
 
     /// A collection: an operand with optional `.field` / `[key]` postfixes.
-    fn collection(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
+    fn collection(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// A single operand (the `n` of `top n of ...`).
-    fn operand_expr(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
+    fn operand_expr(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.primary(pair).map(|(e, _)| e)
     }
 
-    fn expr(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
+    fn expr(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
-    fn pratt_pairs(&mut self, pairs: Pairs<'_, R>) -> Built {
-        let len = pairs.len();
+    fn pratt_pairs(&mut self, pairs: Pairs<'s, R>) -> Built {
+        // The tokens go on the end of one list shared by every expression of the file
+        // (an operand's inner expressions are done with theirs before the next token
+        // is pushed), so lowering an expression allocates nothing for its tokens.
         // Most expressions are one operand with its postfixes (`products`,
-        // `{product.name}`): the token list is only allocated at the first operator.
-        let mut toks: Vec<Tok<'_>> = Vec::new();
+        // `{product.name}`): they never reach the list.
+        let base = self.toks.len();
         let mut operand: Option<Built> = None;
         for pair in pairs {
             let rule = pair.as_rule();
@@ -590,37 +621,38 @@ impl Lower<'_> {
                 operand = Some(self.postfix(lhs, pair));
                 continue;
             }
-            if toks.capacity() == 0 {
-                toks.reserve_exact(len);
-            }
             if let Some(built) = operand.take() {
-                toks.push(Tok::Operand(built));
+                self.toks.push(Tok::Operand(built));
             }
             match rule {
-                R::prefix => toks.push(Tok::Prefix(pair)),
-                R::infix => toks.push(Tok::Infix(pair)),
+                R::prefix => self.toks.push(Tok::Prefix(pair)),
+                R::infix => self.toks.push(Tok::Infix(pair)),
                 _ => operand = Some(self.primary(pair)),
             }
         }
-        if toks.is_empty() {
+        if self.toks.len() == base {
             return operand.flatten();
         }
         if let Some(built) = operand {
-            toks.push(Tok::Operand(built));
+            self.toks.push(Tok::Operand(built));
         }
-        let mut toks = toks.into_iter().peekable();
-        self.climb(&mut toks, 0, 0)
+        let mut at = base;
+        let built = self.climb(&mut at, 0, 0);
+        self.toks.truncate(base);
+        built
+    }
+
+    /// The token at `at` of the shared list, moved out; `at` moves past it.
+    fn take(&mut self, at: &mut usize) -> Option<Tok<'s>> {
+        let tok = std::mem::replace(self.toks.get_mut(*at)?, Tok::Taken);
+        *at += 1;
+        Some(tok)
     }
 
     /// Precedence climbing over `toks`: parses operators binding at least `min`.
     /// `nest` counts prefix recursion, bounded like any other nesting.
-    fn climb<'i>(
-        &mut self,
-        toks: &mut std::iter::Peekable<std::vec::IntoIter<Tok<'i>>>,
-        min: u8,
-        nest: usize,
-    ) -> Built {
-        let mut lhs = match toks.next()? {
+    fn climb(&mut self, at: &mut usize, min: u8, nest: usize) -> Built {
+        let mut lhs = match self.take(at)? {
             Tok::Prefix(op) => {
                 if nest > MAX_EXPR_DEPTH {
                     let span = self.span_of(&op);
@@ -628,26 +660,23 @@ impl Lower<'_> {
                 }
                 // `not` takes a whole comparison; `-` only a product's factor.
                 let not = op.as_str().starts_with('n');
-                let rhs = self.climb(toks, if not { PREC_NOT } else { PREC_NEG }, nest + 1);
+                let rhs = self.climb(at, if not { PREC_NOT } else { PREC_NEG }, nest + 1);
                 self.prefix(op, not, rhs)
             }
             Tok::Operand(built) => built,
-            Tok::Infix(op) => {
-                // The grammar never starts an expression with an infix operator.
-                let _ = op;
-                return None;
-            }
+            // The grammar never starts an expression with an infix operator.
+            Tok::Infix(_) | Tok::Taken => return None,
         };
-        while let Some(Tok::Infix(op)) = toks.peek() {
+        while let Some(Tok::Infix(op)) = self.toks.get(*at) {
             let prec = infix_prec(op.as_str());
             if prec < min {
                 break;
             }
-            let Some(Tok::Infix(op)) = toks.next() else {
+            let Some(Tok::Infix(op)) = self.take(at) else {
                 break;
             };
             // Left associative: the right side binds strictly tighter.
-            let rhs = self.climb(toks, prec + 1, nest);
+            let rhs = self.climb(at, prec + 1, nest);
             lhs = self.infix(lhs, op, rhs);
         }
         lhs
@@ -673,7 +702,7 @@ impl Lower<'_> {
         Some((node, depth))
     }
 
-    fn prefix(&mut self, op: Pair<'_, R>, not: bool, rhs: Built) -> Built {
+    fn prefix(&mut self, op: Pair<'s, R>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
         let op_span = self.span_of(&op);
         let un = if not { UnOp::Not } else { UnOp::Neg };
@@ -688,7 +717,7 @@ impl Lower<'_> {
         self.deep(node, depth + 1)
     }
 
-    fn postfix(&mut self, lhs: Built, op: Pair<'_, R>) -> Built {
+    fn postfix(&mut self, lhs: Built, op: Pair<'s, R>) -> Built {
         let (lhs, depth) = lhs?;
         let op_span = self.span_of(&op);
         let span = lhs.span.to(op_span);
@@ -715,7 +744,7 @@ impl Lower<'_> {
         self.deep(Node::new(kind, span), d)
     }
 
-    fn infix(&mut self, lhs: Built, op: Pair<'_, R>, rhs: Built) -> Built {
+    fn infix(&mut self, lhs: Built, op: Pair<'s, R>, rhs: Built) -> Built {
         let op_span = self.span_of(&op);
         let bin = match op.as_str() {
             "or" => BinOp::Or,
@@ -759,13 +788,16 @@ impl Lower<'_> {
         self.deep(node, dl.max(dr) + 1)
     }
 
-    fn primary(&mut self, pair: Pair<'_, R>) -> Built {
+    fn primary(&mut self, pair: Pair<'s, R>) -> Built {
         let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
             R::number_lit => Expr::Number(number_text(&pair)),
             R::percent_lit => Expr::Percent(number_text(&pair)),
             R::bool_lit => Expr::Bool(pair.as_str() == "true"),
             R::string => {
+                if let Some(text) = simple_text(&pair) {
+                    return Some((Node::new(Expr::Text(text), span), 1));
+                }
                 let t = self.template(pair)?;
                 return match plain(t.kind) {
                     Ok(text) => Some((Node::new(Expr::Text(text), span), 1)),
@@ -871,7 +903,7 @@ impl Lower<'_> {
 
     /// A literal in a declaration (param default, table row): numbers, percents,
     /// strings, bools, negative numbers and lists of these.
-    fn literal(&mut self, pair: Pair<'_, R>) -> Option<Node<Expr>> {
+    fn literal(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         match inner.as_rule() {
@@ -898,9 +930,10 @@ impl Lower<'_> {
         }
     }
 
-    fn template(&mut self, pair: Pair<'_, R>) -> Option<Node<Template>> {
+    fn template(&mut self, pair: Pair<'s, R>) -> Option<Node<Template>> {
         let span = self.span_of(&pair);
-        let mut parts: Vec<TemplatePart> = Vec::new();
+        let pieces = children(pair);
+        let mut parts: Vec<TemplatePart> = Vec::with_capacity(pieces.len());
         let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
             if let Some(TemplatePart::Text(t)) = parts.last_mut() {
                 t.push_str(s);
@@ -909,7 +942,7 @@ impl Lower<'_> {
             }
         };
         let mut ok = true;
-        for p in children(pair) {
+        for p in pieces {
             match p.as_rule() {
                 R::str_text => push_text(&mut parts, p.as_str()),
                 R::str_escape => {
@@ -935,7 +968,10 @@ impl Lower<'_> {
     }
 
     /// A string where interpolation makes no sense (titles, descriptions).
-    fn plain_string(&mut self, pair: Pair<'_, R>, what: &str) -> Option<Str> {
+    fn plain_string(&mut self, pair: Pair<'s, R>, what: &str) -> Option<Str> {
+        if let Some(text) = simple_text(&pair) {
+            return Some(Node::new(text, self.span_of(&pair)));
+        }
         let t = self.template(pair)?;
         let span = t.span;
         match plain(t.kind) {
@@ -964,6 +1000,8 @@ enum Tok<'i> {
     Operand(Built),
     /// A binary operator.
     Infix(Pair<'i, R>),
+    /// A token already moved out of the list.
+    Taken,
 }
 
 /// Binding strength of `not` (looser than comparisons) and unary `-` (tighter
@@ -1002,6 +1040,17 @@ fn plain(mut t: Template) -> Result<String, Span> {
         }
     }
     Ok(out)
+}
+
+/// The text of a string that is one run of plain text (or empty), the usual case,
+/// without building a template first.
+fn simple_text(pair: &Pair<'_, R>) -> Option<String> {
+    let mut pieces = pair.clone().into_inner();
+    match (pieces.next(), pieces.next()) {
+        (None, _) => Some(String::new()),
+        (Some(p), None) if p.as_rule() == R::str_text => Some(p.as_str().to_owned()),
+        _ => None,
+    }
 }
 
 /// The digits of a number or percent literal, without `%`.
