@@ -46,6 +46,12 @@ fn corpus() -> Vec<(String, String)> {
 
 fn agree(what: &str, text: &str) {
     let fast = FastParser::parse(FastRule::file, text).is_ok();
+    // The parser reads declaration by declaration; that must be the same too.
+    assert_eq!(
+        fast,
+        pitfall::syntax::parse::fast_grammar_accepts(text),
+        "{what}: the fast grammar's `file` and the parser's reading disagree:\n{text}"
+    );
     let reference = RulesParser::parse(Rule::file, text).is_ok();
     assert_eq!(
         fast,

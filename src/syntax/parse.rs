@@ -67,24 +67,22 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             }]);
         }
     };
-    let pairs = match FastParser::parse(R::file, text) {
-        Ok(pairs) => pairs,
-        Err(fast) => return Err(vec![syntax_error(source, Rule::file, &fast)]),
-    };
     let mut lower = Lower {
         source,
         comments: &comments,
         errors: Vec::new(),
         toks: Vec::new(),
+        base: 0,
     };
-
     let mut items = Vec::new();
-    for file in pairs {
-        for pair in children(file) {
-            if let Some(item) = lower.item(pair) {
-                items.push(item);
-            }
+    let read = read_declarations(text, |base, pair| {
+        lower.base = base;
+        if let Some(item) = lower.item(pair) {
+            items.push(item);
         }
+    });
+    if let Err(at) = read {
+        return Err(vec![syntax_error(source, Rule::file, at)]);
     }
     let errors = lower.errors;
     if errors.is_empty() {
@@ -109,7 +107,7 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     };
     let mut pairs = match FastParser::parse(R::expr, text) {
         Ok(pairs) => pairs,
-        Err(fast) => return Err(vec![syntax_error(source, Rule::expr, &fast)]),
+        Err(fast) => return Err(vec![syntax_error(source, Rule::expr, error_pos(&fast))]),
     };
     if let Some(end) = pairs.peek().map(|p| p.as_span().end())
         && text[end..].trim() != ""
@@ -127,6 +125,7 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
         comments: &comments,
         errors: Vec::new(),
         toks: Vec::new(),
+        base: 0,
     };
     let expr = pairs.next().and_then(|p| lower.expr(p));
     match expr {
@@ -309,19 +308,63 @@ fn comment_at(text: &str, start: usize, end: usize) -> Comment {
     }
 }
 
-/// Builds the diagnostic for text the fast grammar rejected, from the reference
-/// grammar's account of it: a plain run names the rules expected, a run with pest's
-/// detailed error tracking (too costly for every parse) the punctuation.
-fn syntax_error(source: &SourceFile, rule: Rule, fast: &pest::error::Error<R>) -> SyntaxError {
+/// Reads a file with the fast grammar one declaration at a time, giving `each` the
+/// offset the declaration's text starts at and the declaration's pair (whose
+/// spans are relative to that offset). This reads what the grammar's `file` rule
+/// reads, but pest's token queue only ever holds one declaration: for a whole file
+/// it was the largest allocation of the parse (tens of megabytes for ten thousand
+/// rules, page-faulted afresh on every run), and its line index is built per
+/// declaration. On failure, returns where the fast grammar stopped.
+fn read_declarations<'t>(
+    text: &'t str,
+    mut each: impl FnMut(usize, Pair<'t, R>),
+) -> Result<(), usize> {
+    let head = FastParser::parse(R::head, text).map_err(|e| error_pos(&e))?;
+    let mut at = head.peek().map_or(0, |p| p.as_span().end());
+    while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
+        let mut pairs = FastParser::parse(R::declaration, rest).map_err(|e| at + error_pos(&e))?;
+        let Some(declaration) = pairs.next() else {
+            return Err(at);
+        };
+        let end = declaration.as_span().end();
+        if end == 0 {
+            // A declaration starts with its keyword, so this cannot happen; without
+            // progress, though, the loop would not end.
+            return Err(at);
+        }
+        for pair in declaration.into_inner() {
+            each(at, pair);
+        }
+        at += end;
+    }
+    Ok(())
+}
+
+/// Whether the fast grammar reads `text` as a rule file, the way every parse does
+/// (for tests holding it to the reference grammar's language).
+#[doc(hidden)]
+pub fn fast_grammar_accepts(text: &str) -> bool {
+    read_declarations(text, |_, _| {}).is_ok()
+}
+
+/// Where a pest error says reading stopped.
+fn error_pos<T: pest::RuleType>(e: &pest::error::Error<T>) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// Builds the diagnostic for text the fast grammar rejected (reading stopped at
+/// `pos`), from the reference grammar's account of it: a plain run names the rules
+/// expected, a run with pest's detailed error tracking (too costly for every
+/// parse) the punctuation.
+fn syntax_error(source: &SourceFile, rule: Rule, pos: usize) -> SyntaxError {
     let first = match RulesParser::parse(rule, source.text()) {
         Err(first) => first,
         // The grammars accept the same language (tests/grammars.rs holds them to
         // it), so this is a bug in one of them; still say where reading stopped.
         Ok(_) => {
-            let pos = match fast.location {
-                pest::error::InputLocation::Pos(p) => p,
-                pest::error::InputLocation::Span((s, _)) => s,
-            };
             return SyntaxError::Unexpected {
                 src: source.clone(),
                 span: Span::point(pos).into(),
@@ -351,6 +394,9 @@ struct Lower<'s> {
     errors: Vec<SyntaxError>,
     /// The tokens of the expressions being lowered (see [`Lower::pratt_pairs`]).
     toks: Vec<Tok<'s>>,
+    /// Where the text pest read starts in the file: pair spans are relative to it
+    /// (see [`read_declarations`]).
+    base: usize,
 }
 
 /// An expression being built, with its depth so far.
@@ -363,7 +409,8 @@ impl<'s> Lower<'s> {
     /// the next comment.
     fn span_of(&self, pair: &Pair<'s, R>) -> Span {
         let s = pair.as_span();
-        Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
+        let (start, end) = (self.base + s.start(), self.base + s.end());
+        Span::new(start, self.trimmed_end(start, end))
     }
 
     fn trimmed_end(&self, start: usize, mut end: usize) -> usize {
@@ -576,7 +623,7 @@ impl<'s> Lower<'s> {
             }
             // A plain collection's tokens are the rest of the binding's children.
             _ => {
-                let src_span = Span::new(src.as_span().start(), span.end);
+                let src_span = Span::new(self.base + src.as_span().start(), span.end);
                 let (e, _) = self.pratt_pairs(it)?;
                 (Source::Collection(Box::new(e)), src_span)
             }
