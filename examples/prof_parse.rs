@@ -37,8 +37,11 @@ fn main() {
 fn pest_only(text: &str) {
     use pest::Parser;
     let t = Instant::now();
-    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text)
-        .unwrap();
+    let p = pitfall::syntax::parse::fast::FastParser::parse(
+        pitfall::syntax::parse::fast::Rule::file,
+        text,
+    )
+    .unwrap();
     println!("pest {:?}", t.elapsed());
     let t = Instant::now();
     let n = p.flatten().count();
@@ -47,8 +50,11 @@ fn pest_only(text: &str) {
 #[allow(dead_code)]
 fn count_rules(text: &str) {
     use pest::Parser;
-    let p = pitfall::syntax::parse::RulesParser::parse(pitfall::syntax::parse::Rule::file, text)
-        .unwrap();
+    let p = pitfall::syntax::parse::fast::FastParser::parse(
+        pitfall::syntax::parse::fast::Rule::file,
+        text,
+    )
+    .unwrap();
     let mut m = std::collections::BTreeMap::new();
     for x in p.flatten() {
         *m.entry(format!("{:?}", x.as_rule())).or_insert(0usize) += 1;

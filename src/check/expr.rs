@@ -1,7 +1,5 @@
 //! Typing expressions: resolve every name, field and operator, check units.
 
-use crate::fasthash::FastSet;
-
 use super::error::did_you_mean;
 use super::ir::{Builtin, Cmp, Expr, ExprKind, FileId, Lit, SourceIr};
 use super::types::{self, Type};
@@ -27,8 +25,11 @@ pub(super) struct Scope {
     next_slot: usize,
     /// Slots needed by the largest frame seen.
     pub frame_size: usize,
-    /// Local slots read so far (for the unused-let lint).
-    pub used_slots: FastSet<usize>,
+    /// Local slots read so far (for the unused-let lint): a bit per slot for the
+    /// first 64 (frames are small; a set would cost an allocation and a hash per
+    /// rule), a list for any beyond.
+    used_low: u64,
+    used_high: Vec<usize>,
     /// Whether anything read depends on the profile or params (for the
     /// constant-condition lint); reset by the caller around the condition.
     pub reads_data: bool,
@@ -42,7 +43,8 @@ impl Scope {
             locals: Vec::new(),
             next_slot: 0,
             frame_size: 0,
-            used_slots: FastSet::default(),
+            used_low: 0,
+            used_high: Vec::new(),
             reads_data: false,
         }
     }
@@ -58,6 +60,22 @@ impl Scope {
             ty,
         });
         slot
+    }
+
+    /// Records that `slot` is read.
+    fn mark_used(&mut self, slot: usize) {
+        match u32::try_from(slot).ok().and_then(|s| 1u64.checked_shl(s)) {
+            Some(bit) => self.used_low |= bit,
+            None => self.used_high.push(slot),
+        }
+    }
+
+    /// Whether `slot` has been read.
+    pub fn is_used(&self, slot: usize) -> bool {
+        match u32::try_from(slot).ok().and_then(|s| 1u64.checked_shl(s)) {
+            Some(bit) => self.used_low & bit != 0,
+            None => self.used_high.contains(&slot),
+        }
     }
 
     /// Unbinds the most recent name (slots are reused after an aggregate ends).
@@ -125,7 +143,11 @@ impl Checker {
     fn read_global(&mut self, scope: &mut Scope, g: Global) {
         self.used.insert(g);
         scope.reads_data = true;
-        self.deps.entry(scope.owner).or_default().insert(g);
+        // A handful of globals per owner: a list without repeats beats a set.
+        let deps = self.deps.entry(scope.owner).or_default();
+        if !deps.contains(&g) {
+            deps.push(g);
+        }
     }
 
     /// Types `e`. `want` is the type the context expects, used only to resolve bare
@@ -286,7 +308,7 @@ impl Checker {
     ) -> Expr {
         if let Some(local) = scope.lookup(name) {
             let (slot, ty) = (local.slot, local.ty.clone());
-            scope.used_slots.insert(slot);
+            scope.mark_used(slot);
             scope.reads_data = true;
             return mk(ExprKind::Local(slot), ty, span);
         }

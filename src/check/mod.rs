@@ -187,7 +187,7 @@ struct Checker {
     lets: Vec<LetSlot>,
     facts: Vec<(String, usize)>,
     /// Edges: owner → lets and facts it reads.
-    deps: FastMap<Owner, FastSet<Global>>,
+    deps: FastMap<Owner, Vec<Global>>,
     /// Globals read by anything (for unused lints).
     used: FastSet<Global>,
     /// Rules by declaration index; `None` where a rule had errors.
@@ -795,6 +795,10 @@ fn literal_example(want: &Type) -> Option<String> {
 
 /// Parses a literal's digits (underscores allowed as separators).
 fn decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    // Most literals have no separator: no copy for them.
+    if !text.contains('_') {
+        return crate::money::parse_decimal(text).ok();
+    }
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     crate::money::parse_decimal(&clean).ok()
 }

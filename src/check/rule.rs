@@ -323,7 +323,7 @@ impl Checker {
 
         // Local lets nobody reads.
         for l in &lets {
-            if !scope.used_slots.contains(&l.slot) {
+            if !scope.is_used(l.slot) {
                 let e = CheckError::new(
                     CheckCode::UnusedLet,
                     &src,

@@ -1,9 +1,12 @@
 //! Text → syntax tree. The only module that touches pest pairs.
 //!
-//! Parsing is in two steps: pest checks the text against `grammar/rules.pest`, then
+//! Parsing is in two steps: pest checks the text against `grammar/fast.pest`, then
 //! [`Lower`] turns the pairs into the typed tree of `syntax::ast`, with a span on every
-//! node. Limits are enforced before pest runs (file size, bracket depth) and while
-//! lowering (expression depth), so no input can exhaust the stack.
+//! node. When the text does not parse, the reference grammar `grammar/rules.pest`
+//! (same language) is run to say what was expected: its rules are the ones
+//! diagnostics are worded from. Limits are enforced before pest runs (file size,
+//! bracket depth) and while lowering (expression depth), so no input can exhaust the
+//! stack.
 
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
@@ -13,7 +16,8 @@ use crate::syntax::ast::*;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::tokens;
 
-/// pest's generated code: the parser and its `Rule` enum (one variant per grammar rule).
+/// pest's generated code for the reference grammar: the parser and its `Rule` enum
+/// (one variant per grammar rule). Run only to word a syntax error.
 #[allow(missing_docs)]
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -21,6 +25,16 @@ mod grammar {
     pub struct RulesParser;
 }
 
+/// pest's generated code for the grammar every parse runs first (see the head of
+/// `grammar/fast.pest` for how it differs from the reference).
+#[allow(missing_docs)]
+pub mod fast {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/fast.pest"]
+    pub struct FastParser;
+}
+
+use fast::{FastParser, Rule as R};
 pub use grammar::{Rule, RulesParser};
 
 /// The largest rule file accepted, in bytes.
@@ -53,23 +67,22 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             }]);
         }
     };
-    let pairs = match RulesParser::parse(Rule::file, text) {
-        Ok(pairs) => pairs,
-        Err(e) => return Err(vec![syntax_error_for(source, Rule::file, &e)]),
-    };
     let mut lower = Lower {
         source,
         comments: &comments,
         errors: Vec::new(),
+        toks: Vec::new(),
+        base: 0,
     };
-
     let mut items = Vec::new();
-    for file in pairs {
-        for pair in children(file) {
-            if let Some(item) = lower.item(pair) {
-                items.push(item);
-            }
+    let read = read_declarations(text, |base, pair| {
+        lower.base = base;
+        if let Some(item) = lower.item(pair) {
+            items.push(item);
         }
+    });
+    if let Err(at) = read {
+        return Err(vec![syntax_error(source, Rule::file, at)]);
     }
     let errors = lower.errors;
     if errors.is_empty() {
@@ -92,9 +105,9 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
             }]);
         }
     };
-    let mut pairs = match RulesParser::parse(Rule::expr, text) {
+    let mut pairs = match FastParser::parse(R::expr, text) {
         Ok(pairs) => pairs,
-        Err(e) => return Err(vec![syntax_error_for(source, Rule::expr, &e)]),
+        Err(fast) => return Err(vec![syntax_error(source, Rule::expr, error_pos(&fast))]),
     };
     if let Some(end) = pairs.peek().map(|p| p.as_span().end())
         && text[end..].trim() != ""
@@ -111,6 +124,8 @@ pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
         source,
         comments: &comments,
         errors: Vec::new(),
+        toks: Vec::new(),
+        base: 0,
     };
     let expr = pairs.next().and_then(|p| lower.expr(p));
     match expr {
@@ -177,6 +192,16 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
                 None => break,
             }
         }
+        if matches!(b, b' ' | b'\n') && stack.last() != Some(&Ctx::Str) {
+            // Blanks between tokens, the most frequent bytes of code: a run of them
+            // ends any word and counts for nothing else.
+            prev_ident = false;
+            i += 1;
+            while let Some(b' ' | b'\n') = bytes.get(i) {
+                i += 1;
+            }
+            continue;
+        }
         let ident = if b.is_ascii() {
             b.is_ascii_alphanumeric() || b == b'_'
         } else if b >= 0xC0 {
@@ -234,11 +259,13 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
         }
         if ident && b.is_ascii() {
             // The rest of an ASCII word cannot matter: jump over it.
-            let rest = bytes.get(i + 1..).unwrap_or(&[]);
-            i += 1 + rest
-                .iter()
-                .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                .unwrap_or(rest.len());
+            i += 1;
+            while let Some(&c) = bytes.get(i) {
+                if !WORD_BYTE[usize::from(c)] {
+                    break;
+                }
+                i += 1;
+            }
             continue;
         }
         match b {
@@ -260,6 +287,19 @@ fn scan(text: &str) -> Result<Vec<Comment>, Span> {
     Ok(comments)
 }
 
+/// The bytes of ASCII words (letters, digits, `_`), as a table: the scan tests
+/// every byte of every word, and one load is cheaper than three range tests.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
 /// The comment from `#` at `start` to the line end at `end`.
 fn comment_at(text: &str, start: usize, end: usize) -> Comment {
     Comment {
@@ -268,22 +308,80 @@ fn comment_at(text: &str, start: usize, end: usize) -> Comment {
     }
 }
 
-/// Builds the diagnostic for text pest rejected. The first parse runs without
-/// pest's detailed error tracking (it costs time on every parse); this one re-runs
-/// with it on, only on the failure path, to learn which punctuation was expected.
-fn syntax_error_for(
-    source: &SourceFile,
-    rule: Rule,
-    first: &pest::error::Error<Rule>,
-) -> SyntaxError {
+/// Reads a file with the fast grammar one declaration at a time, giving `each` the
+/// offset the declaration's text starts at and the declaration's pair (whose
+/// spans are relative to that offset). This reads what the grammar's `file` rule
+/// reads, but pest's token queue only ever holds one declaration: for a whole file
+/// it was the largest allocation of the parse (tens of megabytes for ten thousand
+/// rules, page-faulted afresh on every run), and its line index is built per
+/// declaration. On failure, returns where the fast grammar stopped.
+fn read_declarations<'t>(
+    text: &'t str,
+    mut each: impl FnMut(usize, Pair<'t, R>),
+) -> Result<(), usize> {
+    let head = FastParser::parse(R::head, text).map_err(|e| error_pos(&e))?;
+    let mut at = head.peek().map_or(0, |p| p.as_span().end());
+    while let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
+        let mut pairs = FastParser::parse(R::declaration, rest).map_err(|e| at + error_pos(&e))?;
+        let Some(declaration) = pairs.next() else {
+            return Err(at);
+        };
+        let end = declaration.as_span().end();
+        if end == 0 {
+            // A declaration starts with its keyword, so this cannot happen; without
+            // progress, though, the loop would not end.
+            return Err(at);
+        }
+        for pair in declaration.into_inner() {
+            each(at, pair);
+        }
+        at += end;
+    }
+    Ok(())
+}
+
+/// Whether the fast grammar reads `text` as a rule file, the way every parse does
+/// (for tests holding it to the reference grammar's language).
+#[doc(hidden)]
+pub fn fast_grammar_accepts(text: &str) -> bool {
+    read_declarations(text, |_, _| {}).is_ok()
+}
+
+/// Where a pest error says reading stopped.
+fn error_pos<T: pest::RuleType>(e: &pest::error::Error<T>) -> usize {
+    match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// Builds the diagnostic for text the fast grammar rejected (reading stopped at
+/// `pos`), from the reference grammar's account of it: a plain run names the rules
+/// expected, a run with pest's detailed error tracking (too costly for every
+/// parse) the punctuation.
+fn syntax_error(source: &SourceFile, rule: Rule, pos: usize) -> SyntaxError {
+    let first = match RulesParser::parse(rule, source.text()) {
+        Err(first) => first,
+        // The grammars accept the same language (tests/grammars.rs holds them to
+        // it), so this is a bug in one of them; still say where reading stopped.
+        Ok(_) => {
+            return SyntaxError::Unexpected {
+                src: source.clone(),
+                span: Span::point(pos).into(),
+                found: tokens::describe_found(source.text(), pos),
+                expected: "something else".to_owned(),
+                help: None,
+            };
+        }
+    };
     pest::set_error_detail(true);
     let detailed = RulesParser::parse(rule, source.text()).err();
     pest::set_error_detail(false);
-    tokens::from_pest(source, first, detailed.as_ref())
+    tokens::from_pest(source, &first, detailed.as_ref())
 }
 
 /// The pair's children (trivia, comments included, never produce pairs).
-fn children(pair: Pair<'_, Rule>) -> Pairs<'_, Rule> {
+fn children(pair: Pair<'_, R>) -> Pairs<'_, R> {
     pair.into_inner()
 }
 
@@ -294,19 +392,25 @@ struct Lower<'s> {
     /// from spans with them.
     comments: &'s [Comment],
     errors: Vec<SyntaxError>,
+    /// The tokens of the expressions being lowered (see [`Lower::pratt_pairs`]).
+    toks: Vec<Tok<'s>>,
+    /// Where the text pest read starts in the file: pair spans are relative to it
+    /// (see [`read_declarations`]).
+    base: usize,
 }
 
 /// An expression being built, with its depth so far.
 type Built = Option<(Node<Expr>, usize)>;
 
-impl Lower<'_> {
+impl<'s> Lower<'s> {
     /// The pair's span without trailing whitespace and comments. pest lets a rule's
     /// span run over the trivia after its last token when the rule ends in a
     /// repetition or an option that was tried and failed; a label must not underline
     /// the next comment.
-    fn span_of(&self, pair: &Pair<'_, Rule>) -> Span {
+    fn span_of(&self, pair: &Pair<'s, R>) -> Span {
         let s = pair.as_span();
-        Span::new(s.start(), self.trimmed_end(s.start(), s.end()))
+        let (start, end) = (self.base + s.start(), self.base + s.end());
+        Span::new(start, self.trimmed_end(start, end))
     }
 
     fn trimmed_end(&self, start: usize, mut end: usize) -> usize {
@@ -333,22 +437,22 @@ impl Lower<'_> {
         }
     }
 
-    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+    fn item(&mut self, pair: Pair<'s, R>) -> Option<Item> {
         let span = self.span_of(&pair);
         match pair.as_rule() {
-            Rule::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
-            Rule::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
-            Rule::table_decl => self.table(pair).map(|t| Item::Table(Node::new(t, span))),
-            Rule::rule_decl => self.rule(pair).map(|r| Item::Rule(Node::new(r, span))),
+            R::param_decl => self.param(pair).map(|p| Item::Param(Node::new(p, span))),
+            R::let_decl => self.let_decl(pair).map(|l| Item::Let(Node::new(l, span))),
+            R::table_decl => self.table(pair).map(|t| Item::Table(Node::new(t, span))),
+            R::rule_decl => self.rule(pair).map(|r| Item::Rule(Node::new(r, span))),
             _ => None,
         }
     }
 
-    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+    fn ident(&self, pair: Pair<'s, R>) -> Ident {
         Node::new(pair.as_str().to_owned(), self.span_of(&pair))
     }
 
-    fn param(&mut self, pair: Pair<'_, Rule>) -> Option<Param> {
+    fn param(&mut self, pair: Pair<'s, R>) -> Option<Param> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let ty = self.type_expr(it.next()?)?;
@@ -365,18 +469,11 @@ impl Lower<'_> {
         })
     }
 
-    fn let_decl(&mut self, pair: Pair<'_, Rule>) -> Option<Let> {
-        let mut it = children(pair).peekable();
-        let name = self.ident(it.next()?);
-        let ty = match it.peek().map(Pair::as_rule) {
-            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
-            _ => None,
-        };
-        let value = self.expr(it.next()?)?;
-        Some(Let { name, ty, value })
+    fn let_decl(&mut self, pair: Pair<'s, R>) -> Option<Let> {
+        self.let_decl_from(children(pair))
     }
 
-    fn table(&mut self, pair: Pair<'_, Rule>) -> Option<Table> {
+    fn table(&mut self, pair: Pair<'s, R>) -> Option<Table> {
         let mut it = children(pair);
         let name = self.ident(it.next()?);
         let key_ty = self.type_expr(it.next()?)?;
@@ -385,10 +482,10 @@ impl Lower<'_> {
         let mut rows = Vec::new();
         for p in it {
             match p.as_rule() {
-                Rule::table_default => {
+                R::table_default => {
                     default = children(p).next().and_then(|l| self.literal(l));
                 }
-                Rule::table_row => {
+                R::table_row => {
                     let span = self.span_of(&p);
                     let mut r = children(p);
                     let key = r.next().and_then(|l| self.literal(l));
@@ -409,11 +506,11 @@ impl Lower<'_> {
         })
     }
 
-    fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<TypeExpr>> {
+    fn type_expr(&mut self, pair: Pair<'s, R>) -> Option<Node<TypeExpr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         let kind = match inner.as_rule() {
-            Rule::list_type => {
+            R::list_type => {
                 let elem = self.type_expr(children(inner).next()?)?;
                 TypeExpr::List(Box::new(elem))
             }
@@ -429,10 +526,10 @@ impl Lower<'_> {
         Some(Node::new(kind, span))
     }
 
-    fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<Rule_> {
+    fn rule(&mut self, pair: Pair<'s, R>) -> Option<Rule_> {
         let mut it = children(pair);
         let id = self.ident(it.next()?);
-        let mut clauses = Vec::new();
+        let mut clauses = Vec::with_capacity(it.len());
         for p in it {
             if let Some(c) = self.clause(p) {
                 clauses.push(c);
@@ -441,99 +538,95 @@ impl Lower<'_> {
         Some(Rule_ { id, clauses })
     }
 
-    fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Clause>> {
+    fn clause(&mut self, pair: Pair<'s, R>) -> Option<Node<Clause>> {
         let span = self.span_of(&pair);
         let rule = pair.as_rule();
         let mut it = children(pair);
         let clause = match rule {
-            Rule::title_clause => Clause::Title(self.plain_string(it.next()?, "a title")?),
-            Rule::area_clause => Clause::Area(self.ident(it.next()?)),
-            Rule::severity_clause => Clause::Severity(self.ident(it.next()?)),
-            Rule::escalate_clause => {
+            R::title_clause => Clause::Title(self.plain_string(it.next()?, "a title")?),
+            R::area_clause => Clause::Area(self.ident(it.next()?)),
+            R::severity_clause => Clause::Severity(self.ident(it.next()?)),
+            R::escalate_clause => {
                 let level = self.ident(it.next()?);
-                let _kw_when = it.next()?;
                 let when = self.expr(it.next()?)?;
                 Clause::Escalate { level, when }
             }
-            Rule::source_clause => Clause::Source(self.ident(it.next()?)),
-            Rule::tags_clause => Clause::Tags(it.map(|p| self.ident(p)).collect()),
-            Rule::for_clause => {
+            R::source_clause => Clause::Source(self.ident(it.next()?)),
+            R::tags_clause => Clause::Tags(it.map(|p| self.ident(p)).collect()),
+            R::for_clause => {
                 let mut bindings = Vec::new();
                 let mut filter = None;
                 for p in it {
                     match p.as_rule() {
-                        Rule::binding => bindings.push(self.binding(p)?),
-                        Rule::where_part => {
-                            let e = children(p).find(|p| p.as_rule() == Rule::expr)?;
-                            filter = Some(self.expr(e)?);
-                        }
+                        R::binding => bindings.push(self.binding(p)?),
+                        R::where_part => filter = Some(self.pratt_pairs(children(p))?.0),
                         _ => {}
                     }
                 }
                 Clause::For { bindings, filter }
             }
-            Rule::let_decl => {
+            R::let_decl => {
                 let l = self.let_decl_from(it)?;
                 Clause::Let(Node::new(l, span))
             }
-            Rule::when_clause => {
-                let e = it.find(|p| p.as_rule() == Rule::expr)?;
-                Clause::When(self.expr(e)?)
-            }
-            Rule::advise_clause => Clause::Advise(self.template(it.next()?)?),
-            Rule::because_clause => Clause::Because(self.template(it.next()?)?),
-            Rule::action_clause => Clause::Action(self.template(it.next()?)?),
-            Rule::conclude_clause => Clause::Conclude(self.ident(it.next()?)),
-            Rule::suppress_clause => Clause::Suppress(self.ident(it.next()?)),
+            R::when_clause => Clause::When(self.pratt_pairs(it)?.0),
+            R::advise_clause => Clause::Advise(self.template(it.next()?)?),
+            R::because_clause => Clause::Because(self.template(it.next()?)?),
+            R::action_clause => Clause::Action(self.template(it.next()?)?),
+            R::conclude_clause => Clause::Conclude(self.ident(it.next()?)),
+            R::suppress_clause => Clause::Suppress(self.ident(it.next()?)),
             _ => return None,
         };
         Some(Node::new(clause, span))
     }
 
-    fn let_decl_from<'a>(&mut self, it: impl Iterator<Item = Pair<'a, Rule>>) -> Option<Let> {
-        let mut it = it.peekable();
+    /// A `let` from its children: the name, the type if written, then the value's
+    /// tokens.
+    fn let_decl_from(&mut self, mut it: Pairs<'s, R>) -> Option<Let> {
         let name = self.ident(it.next()?);
-        let ty = match it.peek().map(Pair::as_rule) {
-            Some(Rule::type_expr) => Some(self.type_expr(it.next()?)?),
+        let ty = match it.peek().map(|p| p.as_rule()) {
+            Some(R::type_expr) => Some(self.type_expr(it.next()?)?),
             _ => None,
         };
-        let value = self.expr(it.next()?)?;
+        let value = self.pratt_pairs(it)?.0;
         Some(Let { name, ty, value })
     }
 
-    fn binding(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Binding>> {
+    fn binding(&mut self, pair: Pair<'s, R>) -> Option<Node<Binding>> {
         let span = self.span_of(&pair);
         let mut it = children(pair);
         let var = self.ident(it.next()?);
-        let _kw_in = it.next()?;
-        let src = it.next()?;
-        let src_span = self.span_of(&src);
-        let source = match src.as_rule() {
-            Rule::top_source => {
+        let src = it.peek()?;
+        let (source, src_span) = match src.as_rule() {
+            R::top_source => {
+                let src_span = self.span_of(&src);
                 let mut n = None;
                 let mut collection = None;
                 let mut filter = None;
                 let mut key = None;
                 for p in children(src) {
                     match p.as_rule() {
-                        Rule::collection => collection = Some(self.collection(p)?),
-                        Rule::top_filter => {
-                            filter = Some(Box::new(self.expr(children(p).next()?)?))
-                        }
-                        Rule::top_key => key = Some(self.expr(children(p).next()?)?),
-                        Rule::kw_top | Rule::kw_of | Rule::kw_where | Rule::kw_by => {}
+                        R::collection => collection = Some(self.collection(p)?),
+                        R::top_filter => filter = Some(Box::new(self.expr(children(p).next()?)?)),
+                        R::top_key => key = Some(self.expr(children(p).next()?)?),
                         _ if n.is_none() => n = Some(self.operand_expr(p)?),
                         _ => {}
                     }
                 }
-                Source::Top {
+                let top = Source::Top {
                     n: Box::new(n?),
                     collection: Box::new(collection?),
                     filter,
                     key: Box::new(key?),
-                }
+                };
+                (top, src_span)
             }
-            _ => Source::Collection(Box::new(self.collection(src)?)),
+            // A plain collection's tokens are the rest of the binding's children.
+            _ => {
+                let src_span = Span::new(self.base + src.as_span().start(), span.end);
+                let (e, _) = self.pratt_pairs(it)?;
+                (Source::Collection(Box::new(e)), src_span)
+            }
         };
         Some(Node::new(
             Binding {
@@ -545,65 +638,68 @@ impl Lower<'_> {
     }
 
     /// A collection: an operand with optional `.field` / `[key]` postfixes.
-    fn collection(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn collection(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// A single operand (the `n` of `top n of ...`).
-    fn operand_expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn operand_expr(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.primary(pair).map(|(e, _)| e)
     }
 
-    fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn expr(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         self.pratt_pairs(children(pair)).map(|(e, _)| e)
     }
 
     /// An expression from its flat token pairs (prefixes, operands with postfixes,
     /// infix operators), by precedence climbing.
-    fn pratt_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Built {
-        let len = pairs.len();
+    fn pratt_pairs(&mut self, pairs: Pairs<'s, R>) -> Built {
+        // The tokens go on the end of one list shared by every expression of the file
+        // (an operand's inner expressions are done with theirs before the next token
+        // is pushed), so lowering an expression allocates nothing for its tokens.
         // Most expressions are one operand with its postfixes (`products`,
-        // `{product.name}`): the token list is only allocated at the first operator.
-        let mut toks: Vec<Tok<'_>> = Vec::new();
+        // `{product.name}`): they never reach the list.
+        let base = self.toks.len();
         let mut operand: Option<Built> = None;
         for pair in pairs {
             let rule = pair.as_rule();
-            if let Rule::field_acc | Rule::index_acc = rule {
+            if let R::field_acc | R::index_acc = rule {
                 let lhs = operand.take().flatten();
                 operand = Some(self.postfix(lhs, pair));
                 continue;
             }
-            if toks.capacity() == 0 {
-                toks.reserve_exact(len);
-            }
             if let Some(built) = operand.take() {
-                toks.push(Tok::Operand(built));
+                self.toks.push(Tok::Operand(built));
             }
             match rule {
-                Rule::prefix => toks.push(Tok::Prefix(pair)),
-                Rule::infix => toks.push(Tok::Infix(pair)),
+                R::prefix => self.toks.push(Tok::Prefix(pair)),
+                R::infix => self.toks.push(Tok::Infix(pair)),
                 _ => operand = Some(self.primary(pair)),
             }
         }
-        if toks.is_empty() {
+        if self.toks.len() == base {
             return operand.flatten();
         }
         if let Some(built) = operand {
-            toks.push(Tok::Operand(built));
+            self.toks.push(Tok::Operand(built));
         }
-        let mut toks = toks.into_iter().peekable();
-        self.climb(&mut toks, 0, 0)
+        let mut at = base;
+        let built = self.climb(&mut at, 0, 0);
+        self.toks.truncate(base);
+        built
+    }
+
+    /// The token at `at` of the shared list, moved out; `at` moves past it.
+    fn take(&mut self, at: &mut usize) -> Option<Tok<'s>> {
+        let tok = std::mem::replace(self.toks.get_mut(*at)?, Tok::Taken);
+        *at += 1;
+        Some(tok)
     }
 
     /// Precedence climbing over `toks`: parses operators binding at least `min`.
     /// `nest` counts prefix recursion, bounded like any other nesting.
-    fn climb<'i>(
-        &mut self,
-        toks: &mut std::iter::Peekable<std::vec::IntoIter<Tok<'i>>>,
-        min: u8,
-        nest: usize,
-    ) -> Built {
-        let mut lhs = match toks.next()? {
+    fn climb(&mut self, at: &mut usize, min: u8, nest: usize) -> Built {
+        let mut lhs = match self.take(at)? {
             Tok::Prefix(op) => {
                 if nest > MAX_EXPR_DEPTH {
                     let span = self.span_of(&op);
@@ -611,26 +707,23 @@ impl Lower<'_> {
                 }
                 // `not` takes a whole comparison; `-` only a product's factor.
                 let not = op.as_str().starts_with('n');
-                let rhs = self.climb(toks, if not { PREC_NOT } else { PREC_NEG }, nest + 1);
+                let rhs = self.climb(at, if not { PREC_NOT } else { PREC_NEG }, nest + 1);
                 self.prefix(op, not, rhs)
             }
             Tok::Operand(built) => built,
-            Tok::Infix(op) => {
-                // The grammar never starts an expression with an infix operator.
-                let _ = op;
-                return None;
-            }
+            // The grammar never starts an expression with an infix operator.
+            Tok::Infix(_) | Tok::Taken => return None,
         };
-        while let Some(Tok::Infix(op)) = toks.peek() {
+        while let Some(Tok::Infix(op)) = self.toks.get(*at) {
             let prec = infix_prec(op.as_str());
             if prec < min {
                 break;
             }
-            let Some(Tok::Infix(op)) = toks.next() else {
+            let Some(Tok::Infix(op)) = self.take(at) else {
                 break;
             };
             // Left associative: the right side binds strictly tighter.
-            let rhs = self.climb(toks, prec + 1, nest);
+            let rhs = self.climb(at, prec + 1, nest);
             lhs = self.infix(lhs, op, rhs);
         }
         lhs
@@ -656,7 +749,7 @@ impl Lower<'_> {
         Some((node, depth))
     }
 
-    fn prefix(&mut self, op: Pair<'_, Rule>, not: bool, rhs: Built) -> Built {
+    fn prefix(&mut self, op: Pair<'s, R>, not: bool, rhs: Built) -> Built {
         let (rhs, depth) = rhs?;
         let op_span = self.span_of(&op);
         let un = if not { UnOp::Not } else { UnOp::Neg };
@@ -671,14 +764,13 @@ impl Lower<'_> {
         self.deep(node, depth + 1)
     }
 
-    fn postfix(&mut self, lhs: Built, op: Pair<'_, Rule>) -> Built {
+    fn postfix(&mut self, lhs: Built, op: Pair<'s, R>) -> Built {
         let (lhs, depth) = lhs?;
         let op_span = self.span_of(&op);
-        let rule = op.as_rule();
-        let inner = children(op).next()?;
         let span = lhs.span.to(op_span);
-        let (kind, d) = if rule == Rule::field_acc {
-            let field = self.ident(inner);
+        let (kind, d) = if op.as_rule() == R::field_acc {
+            // The pair is the field's name.
+            let field = self.ident(op);
             (
                 Expr::Field {
                     base: Box::new(lhs),
@@ -687,7 +779,7 @@ impl Lower<'_> {
                 depth + 1,
             )
         } else {
-            let key = self.expr(inner)?;
+            let key = self.expr(children(op).next()?)?;
             (
                 Expr::Index {
                     base: Box::new(lhs),
@@ -699,7 +791,7 @@ impl Lower<'_> {
         self.deep(Node::new(kind, span), d)
     }
 
-    fn infix(&mut self, lhs: Built, op: Pair<'_, Rule>, rhs: Built) -> Built {
+    fn infix(&mut self, lhs: Built, op: Pair<'s, R>, rhs: Built) -> Built {
         let op_span = self.span_of(&op);
         let bin = match op.as_str() {
             "or" => BinOp::Or,
@@ -743,13 +835,16 @@ impl Lower<'_> {
         self.deep(node, dl.max(dr) + 1)
     }
 
-    fn primary(&mut self, pair: Pair<'_, Rule>) -> Built {
+    fn primary(&mut self, pair: Pair<'s, R>) -> Built {
         let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
-            Rule::number_lit => Expr::Number(number_text(&pair)),
-            Rule::percent_lit => Expr::Percent(number_text(&pair)),
-            Rule::bool_lit => Expr::Bool(pair.as_str() == "true"),
-            Rule::string => {
+            R::number_lit => Expr::Number(number_text(&pair)),
+            R::percent_lit => Expr::Percent(number_text(&pair)),
+            R::bool_lit => Expr::Bool(pair.as_str() == "true"),
+            R::string => {
+                if let Some(text) = simple_text(&pair) {
+                    return Some((Node::new(Expr::Text(text), span), 1));
+                }
                 let t = self.template(pair)?;
                 return match plain(t.kind) {
                     Ok(text) => Some((Node::new(Expr::Text(text), span), 1)),
@@ -759,7 +854,7 @@ impl Lower<'_> {
                     }
                 };
             }
-            Rule::name => {
+            R::name => {
                 // The word is not a pair (see `name` in the grammar): it runs up to
                 // the trivia or `(` that a call starts with.
                 let text = pair.as_str();
@@ -782,11 +877,11 @@ impl Lower<'_> {
                 }
                 return self.deep(Node::new(Expr::Call { name, args }, span), depth + 1);
             }
-            Rule::paren => {
+            R::paren => {
                 let (inner, depth) = self.pratt_pairs(children(children(pair).next()?))?;
                 return self.deep(Node::new(Expr::Paren(Box::new(inner)), span), depth + 1);
             }
-            Rule::list => {
+            R::list => {
                 let mut items = Vec::new();
                 let mut depth = 0;
                 for p in children(pair) {
@@ -796,8 +891,8 @@ impl Lower<'_> {
                 }
                 return self.deep(Node::new(Expr::List(items), span), depth + 1);
             }
-            Rule::if_expr => {
-                let mut parts = children(pair).filter(|p| p.as_rule() == Rule::expr);
+            R::if_expr => {
+                let mut parts = children(pair).filter(|p| p.as_rule() == R::expr);
                 let (cond, d1) = self.pratt_pairs(children(parts.next()?))?;
                 let (then, d2) = self.pratt_pairs(children(parts.next()?))?;
                 let (otherwise, d3) = self.pratt_pairs(children(parts.next()?))?;
@@ -811,7 +906,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2).max(d3) + 1);
             }
-            Rule::aggregate => {
+            R::aggregate => {
                 let mut it = children(pair);
                 let name = it.next()?;
                 let kind = match name.as_str() {
@@ -826,12 +921,11 @@ impl Lower<'_> {
                 };
                 let kind = Node::new(kind, self.span_of(&name));
                 let (body, d1) = self.pratt_pairs(children(it.next()?))?;
-                let _kw_for = it.next()?;
                 let binding = self.binding(it.next()?)?;
                 let mut filter = None;
                 let mut d2 = 0;
                 for p in it {
-                    if p.as_rule() == Rule::expr {
+                    if p.as_rule() == R::expr {
                         let (f, d) = self.pratt_pairs(children(p))?;
                         d2 = d;
                         filter = Some(Box::new(f));
@@ -848,7 +942,7 @@ impl Lower<'_> {
                 );
                 return self.deep(node, d1.max(d2) + 1);
             }
-            Rule::collection => return self.pratt_pairs(children(pair)),
+            R::collection => return self.pratt_pairs(children(pair)),
             _ => return None,
         };
         Some((Node::new(kind, span), 1))
@@ -856,11 +950,11 @@ impl Lower<'_> {
 
     /// A literal in a declaration (param default, table row): numbers, percents,
     /// strings, bools, negative numbers and lists of these.
-    fn literal(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Expr>> {
+    fn literal(&mut self, pair: Pair<'s, R>) -> Option<Node<Expr>> {
         let span = self.span_of(&pair);
         let inner = children(pair).next()?;
         match inner.as_rule() {
-            Rule::neg_literal => {
+            R::neg_literal => {
                 let num = children(inner).next()?;
                 let num_span = self.span_of(&num);
                 let operand = Node::new(Expr::Number(number_text(&num)), num_span);
@@ -872,7 +966,7 @@ impl Lower<'_> {
                     span,
                 ))
             }
-            Rule::literal_list => {
+            R::literal_list => {
                 let mut items = Vec::new();
                 for p in children(inner) {
                     items.push(self.literal(p)?);
@@ -883,9 +977,10 @@ impl Lower<'_> {
         }
     }
 
-    fn template(&mut self, pair: Pair<'_, Rule>) -> Option<Node<Template>> {
+    fn template(&mut self, pair: Pair<'s, R>) -> Option<Node<Template>> {
         let span = self.span_of(&pair);
-        let mut parts: Vec<TemplatePart> = Vec::new();
+        let pieces = children(pair);
+        let mut parts: Vec<TemplatePart> = Vec::with_capacity(pieces.len());
         let push_text = |parts: &mut Vec<TemplatePart>, s: &str| {
             if let Some(TemplatePart::Text(t)) = parts.last_mut() {
                 t.push_str(s);
@@ -894,20 +989,10 @@ impl Lower<'_> {
             }
         };
         let mut ok = true;
-        // Plain text is not a pair (see `str_text` in the grammar): it is what lies
-        // between the other pieces, from after the opening quote to the closing one.
-        let input = pair.get_input();
-        let whole = pair.as_span();
-        let mut at = whole.start() + 1;
-        let end = whole.end().saturating_sub(1);
-        for p in children(pair) {
-            let piece = p.as_span();
-            if piece.start() > at {
-                push_text(&mut parts, input.get(at..piece.start()).unwrap_or(""));
-            }
-            at = piece.end();
+        for p in pieces {
             match p.as_rule() {
-                Rule::str_escape => {
+                R::str_text => push_text(&mut parts, p.as_str()),
+                R::str_escape => {
                     let decoded = match p.as_str() {
                         "\\n" => "\n",
                         "\\t" => "\t",
@@ -918,21 +1003,22 @@ impl Lower<'_> {
                     };
                     push_text(&mut parts, decoded);
                 }
-                Rule::str_hole => match children(p).next().and_then(|e| self.expr(e)) {
-                    Some(e) => parts.push(TemplatePart::Hole(e)),
+                // The hole's children are the expression's tokens.
+                R::str_hole => match self.pratt_pairs(children(p)) {
+                    Some((e, _)) => parts.push(TemplatePart::Hole(e)),
                     None => ok = false,
                 },
                 _ => {}
             }
         }
-        if end > at {
-            push_text(&mut parts, input.get(at..end).unwrap_or(""));
-        }
         ok.then(|| Node::new(Template { parts }, span))
     }
 
     /// A string where interpolation makes no sense (titles, descriptions).
-    fn plain_string(&mut self, pair: Pair<'_, Rule>, what: &str) -> Option<Str> {
+    fn plain_string(&mut self, pair: Pair<'s, R>, what: &str) -> Option<Str> {
+        if let Some(text) = simple_text(&pair) {
+            return Some(Node::new(text, self.span_of(&pair)));
+        }
         let t = self.template(pair)?;
         let span = t.span;
         match plain(t.kind) {
@@ -956,11 +1042,13 @@ impl Lower<'_> {
 /// A token of an expression, before precedence is applied.
 enum Tok<'i> {
     /// `not` or `-`.
-    Prefix(Pair<'i, Rule>),
+    Prefix(Pair<'i, R>),
     /// An operand with its postfixes already applied.
     Operand(Built),
     /// A binary operator.
-    Infix(Pair<'i, Rule>),
+    Infix(Pair<'i, R>),
+    /// A token already moved out of the list.
+    Taken,
 }
 
 /// Binding strength of `not` (looser than comparisons) and unary `-` (tighter
@@ -1001,7 +1089,18 @@ fn plain(mut t: Template) -> Result<String, Span> {
     Ok(out)
 }
 
+/// The text of a string that is one run of plain text (or empty), the usual case,
+/// without building a template first.
+fn simple_text(pair: &Pair<'_, R>) -> Option<String> {
+    let mut pieces = pair.clone().into_inner();
+    match (pieces.next(), pieces.next()) {
+        (None, _) => Some(String::new()),
+        (Some(p), None) if p.as_rule() == R::str_text => Some(p.as_str().to_owned()),
+        _ => None,
+    }
+}
+
 /// The digits of a number or percent literal, without `%`.
-fn number_text(pair: &Pair<'_, Rule>) -> String {
+fn number_text(pair: &Pair<'_, R>) -> String {
     pair.as_str().trim_end_matches('%').to_owned()
 }
