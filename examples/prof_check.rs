@@ -14,7 +14,7 @@ fn main() {
     let files = vec![f];
     for _ in 0..5 {
         let t = Instant::now();
-        let c = pitfall::check::check(vec![src.clone()], &files);
+        let c = pitfall::check::check(vec![src.clone()], files.clone());
         let t1 = t.elapsed();
         drop(c);
         println!("check {:?} (drop {:?})", t1, t.elapsed() - t1);

@@ -19,6 +19,10 @@ fn main() {
         count_rules(&s);
         return;
     }
+    if std::env::args().nth(3).as_deref() == Some("total") {
+        total(&s);
+        return;
+    }
     if reps > 1 {
         pest_only(&s);
     }
@@ -28,7 +32,7 @@ fn main() {
         let f = pitfall::syntax::parse_file(&src).unwrap();
         let t1 = t.elapsed();
         let t = Instant::now();
-        let c = pitfall::check::check(vec![src.clone()], &[f]);
+        let c = pitfall::check::check(vec![src.clone()], vec![f]);
         let t2 = t.elapsed();
         println!("parse {:?} check {:?} ok={}", t1, t2, c.rule_set.is_some());
     }
@@ -64,4 +68,22 @@ fn count_rules(text: &str) {
     for (k, n) in v.iter().take(25) {
         println!("{k:>16} {n}");
     }
+}
+
+/// `prof_parse N total`: parse + check + drop, as the benchmark times it, 9 times.
+#[allow(dead_code)]
+pub fn total(s: &str) {
+    let mut v = Vec::new();
+    for _ in 0..9 {
+        let t = Instant::now();
+        let c = pitfall::check::check_sources(vec![pitfall::source::SourceFile::new(
+            "g.rules",
+            s.to_owned(),
+        )]);
+        assert!(c.is_ok());
+        drop(c);
+        v.push(t.elapsed());
+    }
+    v.sort();
+    println!("parse+check+drop: min {:?} median {:?}", v[0], v[4]);
 }
