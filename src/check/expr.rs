@@ -11,7 +11,8 @@ use crate::syntax::ast::{self, AggKind, BinOp, UnOp};
 /// A name bound in a rule: a binding variable, a local let, an aggregate variable.
 #[derive(Debug)]
 struct Local {
-    name: String,
+    /// Short names, kept inline: a scope is built for every rule.
+    name: compact_str::CompactString,
     slot: usize,
     ty: Type,
 }
@@ -55,7 +56,7 @@ impl Scope {
         self.next_slot += 1;
         self.frame_size = self.frame_size.max(self.next_slot);
         self.locals.push(Local {
-            name: name.to_owned(),
+            name: name.into(),
             slot,
             ty,
         });
@@ -499,7 +500,7 @@ impl Checker {
         files: &[ast::File],
     ) -> Expr {
         let table = match &base.kind {
-            ast::Expr::Name(n) => match self.globals.get(n).map(|(g, _)| *g) {
+            ast::Expr::Name(n) => match self.globals.get(n.as_str()).map(|(g, _)| *g) {
                 Some(g @ Global::Table(id)) => {
                     self.read_global(scope, g);
                     Some(id)
@@ -512,7 +513,7 @@ impl Checker {
         let Some(id) = table else {
             let tables: Vec<String> = self.tables.iter().map(|t| t.name.clone()).collect();
             let name = match &base.kind {
-                ast::Expr::Name(n) => n.clone(),
+                ast::Expr::Name(n) => n.to_string(),
                 _ => String::new(),
             };
             let err = CheckError::new(

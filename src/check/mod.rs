@@ -252,7 +252,7 @@ impl Checker {
                         let loc = Loc { file, span: p.span };
                         // Placeholder until `check_params` types the default.
                         self.params.push(ParamDecl {
-                            name: p.kind.name.kind.clone(),
+                            name: p.kind.name.kind.to_string(),
                             ty: Type::Error,
                             default: Lit::Bool(false),
                             doc: p.kind.doc.as_ref().map(|d| d.kind.clone()),
@@ -263,7 +263,7 @@ impl Checker {
                     ast::Item::Let(l) => {
                         let id = self.lets.len();
                         self.lets.push(LetSlot {
-                            name: l.kind.name.kind.clone(),
+                            name: l.kind.name.kind.to_string(),
                             loc: Loc { file, span: l.span },
                             file,
                             item: index,
@@ -276,7 +276,7 @@ impl Checker {
                     ast::Item::Table(t) => {
                         let id = self.tables.len();
                         self.tables.push(TableDecl {
-                            name: t.kind.name.kind.clone(),
+                            name: t.kind.name.kind.to_string(),
                             value_ty: Type::Error,
                             rows: Vec::new(),
                             default: None,
@@ -290,16 +290,16 @@ impl Checker {
                             file,
                             span: id.span,
                         };
-                        if let Some(prev) = self.rule_ids.get(&id.kind).copied() {
+                        if let Some(prev) = self.rule_ids.get(id.kind.as_str()).copied() {
                             let e = self.duplicate("rule", id, file, prev);
                             self.error(e);
                         } else {
-                            self.rule_ids.insert(id.kind.clone(), loc);
+                            self.rule_ids.insert(id.kind.to_string(), loc);
                         }
                         for clause in &r.kind.clauses {
                             if let ast::Clause::Conclude(fact) = &clause.kind {
                                 let fid = self.facts.len();
-                                self.facts.push((fact.kind.clone(), usize::MAX));
+                                self.facts.push((fact.kind.to_string(), usize::MAX));
                                 self.define(fact, Global::Fact(fid), file);
                             }
                         }
@@ -329,7 +329,7 @@ impl Checker {
             self.error(e);
             return;
         }
-        if let Some((_, prev)) = self.globals.get(&name.kind).copied() {
+        if let Some((_, prev)) = self.globals.get(name.kind.as_str()).copied() {
             let what = match global {
                 Global::Param(_) => "param",
                 Global::Let(_) => "let",
@@ -340,7 +340,7 @@ impl Checker {
             self.error(e);
             return;
         }
-        self.globals.insert(name.kind.clone(), (global, loc));
+        self.globals.insert(name.kind.to_string(), (global, loc));
     }
 
     fn duplicate(&self, what: &str, name: &ast::Ident, file: FileId, prev: Loc) -> CheckError {

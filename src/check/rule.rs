@@ -67,7 +67,7 @@ impl Checker {
         let src = self.src(file).clone();
 
         // Required and single clauses.
-        let mut seen: Vec<(&str, Span)> = Vec::new();
+        let mut seen: Vec<(&str, Span)> = Vec::with_capacity(clauses.len());
         for c in clauses {
             let name = clause_name(&c.kind);
             if is_single(name)
@@ -146,7 +146,7 @@ impl Checker {
                 },
                 Clause::Source(s) => {
                     if is_heuristic_id(&s.kind) {
-                        source = s.kind.clone();
+                        source = s.kind.to_string();
                     } else {
                         let e = CheckError::new(
                             CheckCode::BadSource,
@@ -159,9 +159,11 @@ impl Checker {
                         self.error(e);
                     }
                 }
-                Clause::Tags(ts) => tags = ts.iter().map(|t| t.kind.clone()).collect(),
+                Clause::Tags(ts) => tags = ts.iter().map(|t| t.kind.to_string()).collect(),
                 Clause::Conclude(fact) => {
-                    if let Some((Global::Fact(fid), _)) = self.globals.get(&fact.kind).copied() {
+                    if let Some((Global::Fact(fid), _)) =
+                        self.globals.get(fact.kind.as_str()).copied()
+                    {
                         if let Some(f) = self.facts.get_mut(fid) {
                             f.1 = index;
                         }
@@ -181,8 +183,8 @@ impl Checker {
                             "`suppress` names another rule whose narrower advice this one replaces",
                         );
                         self.error(e);
-                    } else if self.rule_ids.contains_key(&other.kind) {
-                        suppresses.push(other.kind.clone());
+                    } else if self.rule_ids.contains_key(other.kind.as_str()) {
+                        suppresses.push(other.kind.to_string());
                     } else {
                         let ids: Vec<String> = self.rule_ids.keys().cloned().collect();
                         let e = CheckError::new(
@@ -227,7 +229,7 @@ impl Checker {
                     let (source, ty, slot) =
                         self.source(&b.kind.var, &b.kind.source, &mut scope, files);
                     bindings.push(ir::BindingDecl {
-                        name: b.kind.var.kind.clone(),
+                        name: b.kind.var.kind.to_string(),
                         slot,
                         source,
                         ty,
@@ -266,7 +268,7 @@ impl Checker {
                 }
                 let slot = scope.push(&name.kind, value.ty.clone());
                 lets.push(ir::LocalLet {
-                    name: name.kind.clone(),
+                    name: name.kind.to_string(),
                     slot,
                     expr: value,
                     span: name.span,
@@ -340,7 +342,7 @@ impl Checker {
             return None;
         }
         Some(ir::RuleDecl {
-            id: id.kind.clone(),
+            id: id.kind.to_string(),
             title,
             area,
             severity,

@@ -5,6 +5,7 @@
 //! until the checker gives it a slot.
 
 use crate::source::Span;
+use compact_str::CompactString;
 
 /// A node with the span of the text it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +24,7 @@ impl<T> Node<T> {
 }
 
 /// An identifier (`unit_cost`, `净利率`) with its span.
-pub type Ident = Node<String>;
+pub type Ident = Node<CompactString>;
 
 /// A string literal's decoded text (escapes resolved) with its span, quotes included.
 pub type Str = Node<String>;
@@ -331,9 +332,9 @@ impl AggKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     /// `12`, `4.5`: a plain number, kept as written.
-    Number(String),
+    Number(CompactString),
     /// `10%`, `4.5%`: the text before `%`.
-    Percent(String),
+    Percent(CompactString),
     /// `"text"`.
     Text(String),
     /// `true` / `false`.
@@ -341,7 +342,7 @@ pub enum Expr {
     /// `[a, b, c]`.
     List(Vec<Node<Expr>>),
     /// A bare name: a variable, let, param, fact, table, collection or enum word.
-    Name(String),
+    Name(CompactString),
     /// `base.field`.
     Field {
         /// What the field is read from.

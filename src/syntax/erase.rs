@@ -27,7 +27,7 @@ fn node<T>(kind: T) -> Node<T> {
     Node::new(kind, Span::default())
 }
 
-fn ident(n: &Node<String>) -> Node<String> {
+fn ident<T: Clone>(n: &Node<T>) -> Node<T> {
     node(n.kind.clone())
 }
 

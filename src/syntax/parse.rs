@@ -8,6 +8,7 @@
 //! bracket depth) and while lowering (expression depth), so no input can exhaust the
 //! stack.
 
+use compact_str::CompactString;
 use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
 
@@ -308,13 +309,15 @@ fn comment_at(text: &str, start: usize, end: usize) -> Comment {
     }
 }
 
-/// Reads a file with the fast grammar one declaration at a time, giving `each` the
-/// offset the declaration's text starts at and the declaration's pair (whose
-/// spans are relative to that offset). This reads what the grammar's `file` rule
-/// reads, but pest's token queue only ever holds one declaration: for a whole file
-/// it was the largest allocation of the parse (tens of megabytes for ten thousand
-/// rules, page-faulted afresh on every run), and its line index is built per
-/// declaration. On failure, returns where the fast grammar stopped.
+/// Reads a file with the fast grammar a batch of declarations at a time (up to 16,
+/// see `declaration` in grammar/fast.pest), giving `each` the offset the batch's
+/// text starts at and each declaration's pair (whose spans are relative to that
+/// offset). This reads what the grammar's `file` rule reads, but pest's token
+/// queue only ever holds one batch: for a whole file it was the largest allocation
+/// of the parse (tens of megabytes for ten thousand rules, page-faulted afresh on
+/// every run). Batches rather than single declarations, because each call of pest
+/// sets up its own parser state and line index. On failure, returns where the fast
+/// grammar stopped.
 fn read_declarations<'t>(
     text: &'t str,
     mut each: impl FnMut(usize, Pair<'t, R>),
@@ -449,7 +452,7 @@ impl<'s> Lower<'s> {
     }
 
     fn ident(&self, pair: Pair<'s, R>) -> Ident {
-        Node::new(pair.as_str().to_owned(), self.span_of(&pair))
+        Node::new(CompactString::from(pair.as_str()), self.span_of(&pair))
     }
 
     fn param(&mut self, pair: Pair<'s, R>) -> Option<Param> {
@@ -859,13 +862,13 @@ impl<'s> Lower<'s> {
                 // the trivia or `(` that a call starts with.
                 let text = pair.as_str();
                 let Some(call) = children(pair).next() else {
-                    return Some((Node::new(Expr::Name(text.to_owned()), span), 1));
+                    return Some((Node::new(Expr::Name(CompactString::from(text)), span), 1));
                 };
                 let word = text
                     .find(|c: char| matches!(c, '(' | '#' | ' ' | '\t'..='\r'))
                     .map_or(text, |end| &text[..end]);
                 let name = Node::new(
-                    word.to_owned(),
+                    CompactString::from(word),
                     Span::new(span.start, span.start + word.len()),
                 );
                 let mut args = Vec::new();
@@ -1101,6 +1104,6 @@ fn simple_text(pair: &Pair<'_, R>) -> Option<String> {
 }
 
 /// The digits of a number or percent literal, without `%`.
-fn number_text(pair: &Pair<'_, R>) -> String {
-    pair.as_str().trim_end_matches('%').to_owned()
+fn number_text(pair: &Pair<'_, R>) -> CompactString {
+    CompactString::from(pair.as_str().trim_end_matches('%'))
 }
