@@ -646,9 +646,9 @@ impl Checker {
     fn check_rules(&mut self, files: Vec<ast::File>) {
         for (file, ast) in files.into_iter().enumerate() {
             for item in ast.items {
-                if let ast::Item::Rule(r) = item {
+                if let ast::Item::Rule(mut r) = item {
                     let index = self.rules.len();
-                    let decl = self.rule(&r, file, index, &[]);
+                    let decl = self.rule(&mut r, file, index, &[]);
                     self.rules.push(decl);
                 }
             }

@@ -57,18 +57,21 @@ fn is_single(name: &str) -> bool {
 impl Checker {
     pub(super) fn rule(
         &mut self,
-        rule: &ast::Node<ast::Rule>,
+        rule: &mut ast::Node<ast::Rule>,
         file: FileId,
         index: usize,
         files: &[ast::File],
     ) -> Option<ir::RuleDecl> {
-        let id = &rule.kind.id;
-        let clauses = &rule.kind.clauses;
+        // The tree is the checker's to consume (see `check_rules`): titles and
+        // message text are moved into the checked rule, not copied.
+        let rule_span = rule.span;
+        let ast::Rule { id, clauses } = &mut rule.kind;
+        let id = &*id;
         let src = self.src(file).clone();
 
         // Required and single clauses.
         let mut seen: Vec<(&str, Span)> = Vec::with_capacity(clauses.len());
-        for c in clauses {
+        for c in clauses.iter() {
             let name = clause_name(&c.kind);
             if is_single(name)
                 && let Some((_, first)) = seen.iter().find(|(n, _)| *n == name)
@@ -120,9 +123,9 @@ impl Checker {
         let mut suppresses = Vec::new();
 
         // Metadata.
-        for c in clauses {
-            match &c.kind {
-                Clause::Title(t) => title = t.kind.clone(),
+        for c in clauses.iter_mut() {
+            match &mut c.kind {
+                Clause::Title(t) => title = std::mem::take(&mut t.kind),
                 Clause::Area(a) => match AREAS.iter().find(|w| **w == a.kind) {
                     Some(w) => area = w,
                     None => {
@@ -205,7 +208,7 @@ impl Checker {
         // Bindings first, wherever the `for` is written: they scope the whole rule.
         let mut bindings = Vec::new();
         let mut filter = None;
-        for c in clauses {
+        for c in clauses.iter() {
             if let Clause::For {
                 bindings: bs,
                 filter: f,
@@ -245,7 +248,7 @@ impl Checker {
 
         // Local lets, in order: each may read the bindings and earlier lets.
         let mut lets = Vec::new();
-        for c in clauses {
+        for c in clauses.iter() {
             if let Clause::Let(l) = &c.kind {
                 let name = &l.kind.name;
                 if bindings.iter().any(|b| b.name == name.kind)
@@ -279,7 +282,7 @@ impl Checker {
         // The condition, and the constant-condition lint around it.
         let mut when = None;
         let mut when_span = id.span;
-        for c in clauses {
+        for c in clauses.iter() {
             if let Clause::When(cond) = &c.kind {
                 scope.reads_data = false;
                 let w = self.expr(cond, &mut scope, files, Some(&Type::Bool));
@@ -301,7 +304,7 @@ impl Checker {
         }
 
         let mut escalations = Vec::new();
-        for c in clauses {
+        for c in clauses.iter() {
             if let Clause::Escalate { level, when } = &c.kind {
                 let cond = self.expr(when, &mut scope, files, Some(&Type::Bool));
                 self.expect_type(&cond, &Type::Bool, file, "`escalate ... when`");
@@ -314,8 +317,8 @@ impl Checker {
         let mut advise = None;
         let mut because = None;
         let mut actions = Vec::new();
-        for c in clauses {
-            match &c.kind {
+        for c in clauses.iter_mut() {
+            match &mut c.kind {
                 Clause::Advise(t) => advise = Some(self.template(t, &mut scope, files)),
                 Clause::Because(t) => because = Some(self.template(t, &mut scope, files)),
                 Clause::Action(t) => actions.push(self.template(t, &mut scope, files)),
@@ -361,7 +364,7 @@ impl Checker {
             frame_size: scope.frame_size,
             loc: Loc {
                 file,
-                span: rule.span,
+                span: rule_span,
             },
             when_span,
         })
@@ -388,14 +391,14 @@ impl Checker {
 
     fn template(
         &mut self,
-        t: &ast::Node<ast::Template>,
+        t: &mut ast::Node<ast::Template>,
         scope: &mut Scope,
         files: &[ast::File],
     ) -> Template {
         let mut parts = Vec::with_capacity(t.kind.parts.len());
-        for p in &t.kind.parts {
+        for p in &mut t.kind.parts {
             match p {
-                ast::TemplatePart::Text(s) => parts.push(TemplatePart::Text(s.clone())),
+                ast::TemplatePart::Text(s) => parts.push(TemplatePart::Text(std::mem::take(s))),
                 ast::TemplatePart::Hole(e) => {
                     let x = self.expr(e, scope, files, None);
                     if matches!(x.ty, Type::Record(_) | Type::Table) {
