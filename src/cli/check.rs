@@ -35,5 +35,9 @@ pub fn run(args: &Args) -> Outcome {
         loaded.warnings.len(),
         if loaded.warnings.len() == 1 { "" } else { "s" }
     ));
+    // The process exits next and the system takes the memory back at once; freeing
+    // a checked rule set allocation by allocation takes a quarter as long as
+    // checking it (about 50 ms for ten thousand rules), for nothing.
+    std::mem::forget(loaded);
     Outcome::Ok
 }
