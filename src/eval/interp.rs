@@ -279,17 +279,7 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<bool, Box<Unknown>> {
-        let l = self.eval_bool(a, frame, t);
-        if l == Ok(false) {
-            return Ok(false);
-        }
-        let r = self.eval_bool(b, frame, t);
-        match (l, r) {
-            (_, Ok(false)) => Ok(false),
-            (Ok(true), Ok(true)) => Ok(true),
-            (Err(u), _) | (_, Err(u)) => Err(u),
-            _ => Ok(false),
-        }
+        self.junction(a, b, false, frame, t)
     }
 
     /// `a or b`: true wins over unknown.
@@ -300,16 +290,27 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<bool, Box<Unknown>> {
+        self.junction(a, b, true, frame, t)
+    }
+
+    /// `and` (`wins` false) or `or` (`wins` true): a side equal to `wins` decides,
+    /// even when the other is unknown; `b` is not evaluated when `a` decides.
+    fn junction<T: Tracer<'a>>(
+        &mut self,
+        a: &'a Expr,
+        b: &'a Expr,
+        wins: bool,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<bool, Box<Unknown>> {
         let l = self.eval_bool(a, frame, t);
-        if l == Ok(true) {
-            return Ok(true);
+        if l == Ok(wins) {
+            return Ok(wins);
         }
-        let r = self.eval_bool(b, frame, t);
-        match (l, r) {
-            (_, Ok(true)) => Ok(true),
-            (Ok(false), Ok(false)) => Ok(false),
+        match (l, self.eval_bool(b, frame, t)) {
+            (_, Ok(r)) if r == wins => Ok(wins),
             (Err(u), _) | (_, Err(u)) => Err(u),
-            _ => Ok(false),
+            (Ok(_), Ok(_)) => Ok(!wins),
         }
     }
 
