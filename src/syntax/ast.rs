@@ -151,7 +151,7 @@ pub enum Clause {
         /// The higher severity.
         level: Ident,
         /// When it applies.
-        when: Node<Expr>,
+        when: Box<Node<Expr>>,
     },
     /// `source H6`.
     Source(Ident),
@@ -162,12 +162,12 @@ pub enum Clause {
         /// The bindings, in order (later ones may refer to earlier ones).
         bindings: Vec<Node<Binding>>,
         /// A filter over all bindings.
-        filter: Option<Node<Expr>>,
+        filter: Option<Box<Node<Expr>>>,
     },
     /// `let name = expr` (once per binding).
-    Let(Node<Let>),
+    Let(Box<Node<Let>>),
     /// `when cond`: the rule fires for a binding where `cond` holds.
-    When(Node<Expr>),
+    When(Box<Node<Expr>>),
     /// `advise "template"`: the message.
     Advise(Node<Template>),
     /// `because "template"`: why it matters.

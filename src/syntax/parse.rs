@@ -551,7 +551,7 @@ impl<'s> Lower<'s> {
             R::severity_clause => Clause::Severity(self.ident(it.next()?)),
             R::escalate_clause => {
                 let level = self.ident(it.next()?);
-                let when = self.expr(it.next()?)?;
+                let when = Box::new(self.expr(it.next()?)?);
                 Clause::Escalate { level, when }
             }
             R::source_clause => Clause::Source(self.ident(it.next()?)),
@@ -562,7 +562,9 @@ impl<'s> Lower<'s> {
                 for p in it {
                     match p.as_rule() {
                         R::binding => bindings.push(self.binding(p)?),
-                        R::where_part => filter = Some(self.pratt_pairs(children(p))?.0),
+                        R::where_part => {
+                            filter = Some(Box::new(self.pratt_pairs(children(p))?.0));
+                        }
                         _ => {}
                     }
                 }
@@ -570,9 +572,9 @@ impl<'s> Lower<'s> {
             }
             R::let_decl => {
                 let l = self.let_decl_from(it)?;
-                Clause::Let(Node::new(l, span))
+                Clause::Let(Box::new(Node::new(l, span)))
             }
-            R::when_clause => Clause::When(self.pratt_pairs(it)?.0),
+            R::when_clause => Clause::When(Box::new(self.pratt_pairs(it)?.0)),
             R::advise_clause => Clause::Advise(self.template(it.next()?)?),
             R::because_clause => Clause::Because(self.template(it.next()?)?),
             R::action_clause => Clause::Action(self.template(it.next()?)?),
