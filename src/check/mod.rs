@@ -59,69 +59,52 @@ pub fn check_dir(dir: &Path) -> Result<Checked, RuleSetProblem> {
             .filter(|p| p.extension().is_some_and(|e| e == "rules"))
             .collect(),
         Err(e) => {
-            let src = SourceFile::new(dir.display().to_string(), "");
-            return Err(RuleSetProblem::Check(vec![
-                CheckError::new(
-                    CheckCode::Io,
-                    &src,
-                    Span::point(0),
-                    format!("cannot read rule folder `{}`: {e}", dir.display()),
-                    "here",
-                )
-                .help("pass a folder that holds `.rules` files with `--rules DIR`"),
-            ]));
+            return Err(io_problem(
+                dir,
+                format!("cannot read rule folder `{}`: {e}", dir.display()),
+                "pass a folder that holds `.rules` files with `--rules DIR`",
+            ));
         }
     };
     paths.sort();
     let mut sources = Vec::new();
     for path in paths {
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => sources.push(SourceFile::new(path.display().to_string(), text)),
-                Err(e) => {
-                    let src = SourceFile::new(path.display().to_string(), "");
-                    return Err(RuleSetProblem::Check(vec![
-                        CheckError::new(
-                            CheckCode::Io,
-                            &src,
-                            Span::point(0),
-                            format!(
-                                "rule file `{}` is not UTF-8 (invalid byte at offset {})",
-                                path.display(),
-                                e.utf8_error().valid_up_to()
-                            ),
-                            "here",
-                        )
-                        .help("save the file as UTF-8"),
-                    ]));
-                }
-            },
-            Err(e) => {
-                let src = SourceFile::new(path.display().to_string(), "");
-                return Err(RuleSetProblem::Check(vec![CheckError::new(
-                    CheckCode::Io,
-                    &src,
-                    Span::point(0),
-                    format!("cannot read rule file `{}`: {e}", path.display()),
-                    "here",
-                )]));
-            }
-        }
+        let bytes = std::fs::read(&path).map_err(|e| {
+            io_problem(
+                &path,
+                format!("cannot read rule file `{}`: {e}", path.display()),
+                "check that the file exists and may be read",
+            )
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io_problem(
+                &path,
+                format!(
+                    "rule file `{}` is not UTF-8 (invalid byte at offset {})",
+                    path.display(),
+                    e.utf8_error().valid_up_to()
+                ),
+                "save the file as UTF-8",
+            )
+        })?;
+        sources.push(SourceFile::new(path.display().to_string(), text));
     }
     if sources.is_empty() {
-        let src = SourceFile::new(dir.display().to_string(), "");
-        return Err(RuleSetProblem::Check(vec![
-            CheckError::new(
-                CheckCode::Io,
-                &src,
-                Span::point(0),
-                format!("no `.rules` file in `{}`", dir.display()),
-                "here",
-            )
-            .help("a rule set is a folder of `.rules` files"),
-        ]));
+        return Err(io_problem(
+            dir,
+            format!("no `.rules` file in `{}`", dir.display()),
+            "a rule set is a folder of `.rules` files",
+        ));
     }
     check_sources(sources)
+}
+
+/// A rule folder or file that cannot be read, as a diagnostic about that path.
+fn io_problem(path: &Path, message: String, help: &str) -> RuleSetProblem {
+    let src = SourceFile::new(path.display().to_string(), "");
+    RuleSetProblem::Check(vec![
+        CheckError::new(CheckCode::Io, &src, Span::point(0), message, "here").help(help),
+    ])
 }
 
 /// Parses and checks rule files given as text.

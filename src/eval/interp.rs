@@ -187,8 +187,8 @@ impl<'a> Ctx<'a> {
         // node, so it takes the general path.
         if !T::ON {
             match &e.kind {
-                ExprKind::And(a, b) => return self.and(a, b, frame, t),
-                ExprKind::Or(a, b) => return self.or(a, b, frame, t),
+                ExprKind::And(a, b) => return self.junction(a, b, false, frame, t),
+                ExprKind::Or(a, b) => return self.junction(a, b, true, frame, t),
                 ExprKind::Not(x) => return Ok(!self.eval_bool(x, frame, t)?),
                 ExprKind::Compare(cmp, a, b) => return self.compare(*cmp, a, b, frame, t),
                 ExprKind::Paren(x) => return self.eval_bool(x, frame, t),
@@ -271,30 +271,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `a and b`: false wins over unknown.
-    fn and<T: Tracer<'a>>(
-        &mut self,
-        a: &'a Expr,
-        b: &'a Expr,
-        frame: &mut Frame<'a>,
-        t: &mut T,
-    ) -> Result<bool, Box<Unknown>> {
-        self.junction(a, b, false, frame, t)
-    }
-
-    /// `a or b`: true wins over unknown.
-    fn or<T: Tracer<'a>>(
-        &mut self,
-        a: &'a Expr,
-        b: &'a Expr,
-        frame: &mut Frame<'a>,
-        t: &mut T,
-    ) -> Result<bool, Box<Unknown>> {
-        self.junction(a, b, true, frame, t)
-    }
-
-    /// `and` (`wins` false) or `or` (`wins` true): a side equal to `wins` decides,
-    /// even when the other is unknown; `b` is not evaluated when `a` decides.
+    /// `a and b` (`wins` false) or `a or b` (`wins` true): a side equal to `wins`
+    /// decides, even when the other is unknown (false wins over unknown in `and`,
+    /// true in `or`); `b` is not evaluated when `a` decides.
     fn junction<T: Tracer<'a>>(
         &mut self,
         a: &'a Expr,
@@ -440,8 +419,8 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Not(x) => Ok(Value::Bool(!self.eval_bool(x, frame, t)?)),
             ExprKind::Neg(x) => Ok(Value::Num(-self.num(x, frame, t)?)),
-            ExprKind::And(a, b) => self.and(a, b, frame, t).map(Value::Bool),
-            ExprKind::Or(a, b) => self.or(a, b, frame, t).map(Value::Bool),
+            ExprKind::And(a, b) => self.junction(a, b, false, frame, t).map(Value::Bool),
+            ExprKind::Or(a, b) => self.junction(a, b, true, frame, t).map(Value::Bool),
             ExprKind::Arith(op, a, b) => self.arith_node(*op, a, b, e, frame, t).map(Value::Num),
             ExprKind::Compare(cmp, a, b) => self.compare(*cmp, a, b, frame, t).map(Value::Bool),
             ExprKind::In(x, list) => {
