@@ -2,7 +2,7 @@
 //! on hand-written tricky cases, and on generated rule files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use pitfall::source::SourceFile;
 use pitfall::syntax::ast::File;
@@ -63,41 +63,13 @@ fn round_trip(name: &str, text: &str) -> String {
     once
 }
 
-fn files_under(dir: &Path, accept: impl Fn(&str) -> bool) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(&accept)
-            {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 // ============================================================================
 // The rule set and the hand-written cases
 // ============================================================================
 
 #[test]
 fn every_rule_file_in_the_repo_round_trips() {
-    let files = files_under(&manifest_dir().join("rules"), |n| {
+    let files = common::files_under(&common::root().join("rules"), |n| {
         n.ends_with(".rules") || n.ends_with(".rules.example")
     });
     for path in &files {
@@ -120,7 +92,7 @@ fn layout() {
 /// exempt.
 #[test]
 fn rule_files_are_formatted() {
-    for path in files_under(&manifest_dir().join("rules"), |n| n.ends_with(".rules")) {
+    for path in common::files_under(&common::root().join("rules"), |n| n.ends_with(".rules")) {
         let text = std::fs::read_to_string(&path).unwrap();
         let formatted = format_source(&SourceFile::new(path.display().to_string(), text.as_str()))
             .unwrap_or_else(|_| panic!("{} does not parse", path.display()));

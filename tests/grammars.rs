@@ -8,7 +8,7 @@
 //! of them with one edit each (where most mistakes and most near-misses live).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+mod common;
 
 use pest::Parser;
 use pitfall::syntax::parse::fast::{FastParser, Rule as FastRule};
@@ -16,26 +16,16 @@ use pitfall::syntax::parse::{Rule, RulesParser};
 
 /// Every rule file in the repository: the default rules, the sketch, the test cases.
 fn corpus() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    let mut dirs = vec![root.join("rules"), root.join("tests/cases")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".rules") || n.ends_with(".rules.example"))
-            {
-                files.push((
-                    path.display().to_string(),
-                    std::fs::read_to_string(&path).unwrap(),
-                ));
-            }
-        }
-    }
+    let is_rules = |n: &str| n.ends_with(".rules") || n.ends_with(".rules.example");
+    let root = common::root();
+    let mut files: Vec<(String, String)> = common::files_under(&root.join("rules"), is_rules)
+        .into_iter()
+        .chain(common::files_under(&root.join("tests/cases"), is_rules))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        })
+        .collect();
     files.sort();
     assert!(
         files.len() > 50,

@@ -116,6 +116,19 @@ pub struct Changed {
     pub numbers: Vec<NumberChange>,
 }
 
+impl Changed {
+    /// The text fields that changed, labelled, in the order every format shows them.
+    pub fn text_changes(&self) -> impl Iterator<Item = (&'static str, &Change<String>)> {
+        [
+            ("title", &self.title_change),
+            ("message", &self.message),
+            ("rationale", &self.rationale),
+        ]
+        .into_iter()
+        .filter_map(|(label, change)| change.as_ref().map(|c| (label, c)))
+    }
+}
+
 /// A matched recommendation that only quotes a changed param's new value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Restated {

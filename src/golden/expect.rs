@@ -457,23 +457,6 @@ pub fn read_checked(
     }
 }
 
-/// Reads an expectation file from disk and [`parse`]s it.
-pub fn read(path: &std::path::Path) -> Result<Expectations, ExpectErrors> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ExpectErrors {
-        file: name.clone(),
-        errors: vec![ExpectError::Io {
-            path: name.clone(),
-            reason: e.to_string().to_lowercase(),
-        }],
-    })?;
-    let source = yaml::decode(&name, bytes).map_err(|e| ExpectErrors {
-        file: name.clone(),
-        errors: vec![ExpectError::Yaml(Box::new(e))],
-    })?;
-    parse(source)
-}
-
 /// Parses an expectation file's shape: keys, lists, severities, the date.
 pub fn parse(source: SourceFile) -> Result<Expectations, ExpectErrors> {
     let file = source.name().to_owned();

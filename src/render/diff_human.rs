@@ -70,16 +70,10 @@ fn changed(out: &mut String, c: &Changed) {
             s.after.as_str()
         );
     }
-    for (label, change) in [
-        ("title", &c.title_change),
-        ("message", &c.message),
-        ("rationale", &c.rationale),
-    ] {
-        if let Some(ch) = change {
-            let _ = writeln!(out, "{PAD}{label}:");
-            let _ = writeln!(out, "{PAD}  before: {}", ch.before);
-            let _ = writeln!(out, "{PAD}  after:  {}", ch.after);
-        }
+    for (label, ch) in c.text_changes() {
+        let _ = writeln!(out, "{PAD}{label}:");
+        let _ = writeln!(out, "{PAD}  before: {}", ch.before);
+        let _ = writeln!(out, "{PAD}  after:  {}", ch.after);
     }
     if let Some(a) = &c.actions {
         let _ = writeln!(out, "{PAD}actions:");

@@ -61,15 +61,9 @@ fn profile(out: &mut String, d: &ProfileDiff) {
                     s.after.as_str()
                 );
             }
-            for (label, change) in [
-                ("title", &c.title_change),
-                ("message", &c.message),
-                ("rationale", &c.rationale),
-            ] {
-                if let Some(ch) = change {
-                    let _ = writeln!(out, "  - {label} before: {}", ch.before);
-                    let _ = writeln!(out, "  - {label} after: {}", ch.after);
-                }
+            for (label, ch) in c.text_changes() {
+                let _ = writeln!(out, "  - {label} before: {}", ch.before);
+                let _ = writeln!(out, "  - {label} after: {}", ch.after);
             }
             if let Some(a) = &c.actions {
                 for x in a.before.iter().filter(|x| !a.after.contains(x)) {

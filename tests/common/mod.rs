@@ -50,6 +50,31 @@ pub fn yaml_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Files below `dir`, recursively, whose name `accept`s, sorted.
+pub fn files_under(dir: &Path, accept: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(&accept)
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The default rule set, checked (panics on a broken rule set: every test needs it).
 pub fn default_rules() -> pitfall::ruleset::Loaded {
     pitfall::ruleset::load_builtin()
