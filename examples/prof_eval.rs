@@ -3,7 +3,8 @@
 //! argument, also build the explained report and its JSON, and time the three apart.
 //!
 //! `cargo build --profile profiling --example prof_eval`, then
-//! `target/profiling/examples/prof_eval PROFILE N [report]` under perf or callgrind.
+//! `target/profiling/examples/prof_eval PROFILE N [report [RULES_DIR]]` under perf or
+//! callgrind; RULES_DIR (say `benches/subset`) replaces the default rule set.
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -13,9 +14,10 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
     let with_report = std::env::args().nth(3).is_some();
-    let rules = pitfall::ruleset::load_builtin()
-        .unwrap_or_else(|_| panic!())
-        .rules;
+    let rules =
+        pitfall::ruleset::load(std::env::args().nth(4).as_deref().map(std::path::Path::new))
+            .unwrap_or_else(|_| panic!())
+            .rules;
     let p = pitfall::profile::load_path(std::path::Path::new(&path)).unwrap_or_else(|_| panic!());
     let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
     let options = pitfall::explain::ReportOptions {

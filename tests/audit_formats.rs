@@ -228,3 +228,63 @@ fn json_is_valid_and_versioned() {
     );
     assert_eq!(report["data_to_collect"][0]["fact"], "commission");
 }
+
+/// The audit's JSON is written by hand for speed (src/render/json.rs); the serde
+/// derives on the report types define the schema. The two must agree byte for byte:
+/// on every fixture, together in one document, and on text that needs escaping.
+#[test]
+fn json_writer_matches_serde_json() {
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        schema_version: u32,
+        reports: &'a [pitfall::advice::Report],
+    }
+    let serde_json = |reports: &[pitfall::advice::Report]| {
+        serde_json::to_string_pretty(&Document {
+            schema_version: pitfall::advice::JSON_SCHEMA_VERSION,
+            reports,
+        })
+        .unwrap()
+            + "\n"
+    };
+    let rules = common::default_rules();
+    let mut reports: Vec<_> = common::valid_fixtures()
+        .iter()
+        .map(|rel| common::audit(&rules, rel))
+        .collect();
+    for r in &reports {
+        let one = std::slice::from_ref(r);
+        assert_eq!(render::json::render(one), serde_json(one), "{}", r.profile);
+    }
+    assert_eq!(render::json::render(&[]), serde_json(&[]));
+
+    // Every kind of string escape, in every kind of field, and the optional fields
+    // both present and absent.
+    let nasty =
+        "a \"quoted\" back\\slash, tab\t, newline\n, bell\u{7}, unit\u{1f}, del\u{7f}, ¥1 − 2";
+    let mut r = reports
+        .iter()
+        .find(|r| !r.recommendations.is_empty())
+        .cloned()
+        .unwrap();
+    r.business = nasty.to_owned();
+    r.expired_waivers.push(nasty.to_owned());
+    let mut rec = r.recommendations[0].clone();
+    rec.message = nasty.to_owned();
+    rec.actions.push(nasty.to_owned());
+    rec.entity = pitfall::advice::Entity::default();
+    rec.evidence.steps[0].exact = None;
+    rec.evidence.steps[0].formula = nasty.to_owned();
+    r.waived.push(pitfall::advice::Waived {
+        recommendation: rec.clone(),
+        reason: nasty.to_owned(),
+        until: Some("2027-01-01".to_owned()),
+    });
+    r.waived.push(pitfall::advice::Waived {
+        recommendation: rec,
+        reason: String::new(),
+        until: None,
+    });
+    reports.push(r);
+    assert_eq!(render::json::render(&reports), serde_json(&reports));
+}

@@ -1,167 +1,354 @@
 //! JSON output: the report as data, versioned (see docs/audit-json.md).
+//!
+//! An audit's JSON is written by hand ([`Out`]), field by field in the order of the
+//! `Serialize` derives in `src/advice.rs`, in `serde_json`'s pretty layout. Going
+//! through serde cost more than building the report itself: serde_json checks every
+//! byte of every string against its escape table one at a time, and an audit of a
+//! medium profile is 100 KB of evidence text. The derives stay the definition of the
+//! schema: a test below holds this writer to `serde_json::to_string_pretty` of the
+//! same reports, byte for byte, on every fixture and on strings that need escaping.
 
-use std::io;
+use std::fmt::Write as _;
 
 use serde::Serialize;
-use serde_json::ser::Formatter;
 
-use crate::advice::{JSON_SCHEMA_VERSION, Report};
+use crate::advice::{
+    Entity, Evidence, JSON_SCHEMA_VERSION, ParamUsed, Recommendation, Report, Step,
+};
 use crate::explain::WhyNot;
-
-#[derive(Serialize)]
-struct Document<'a, T: Serialize> {
-    schema_version: u32,
-    reports: &'a [T],
-}
 
 /// Reports as one JSON document: `{"schema_version": 1, "reports": [...]}`.
 pub fn render(reports: &[Report]) -> String {
-    to_json(&Document {
-        schema_version: JSON_SCHEMA_VERSION,
-        reports,
-    })
+    let mut o = Out::with_capacity(16 * 1024 + reports.len() * 64 * 1024);
+    o.open('{');
+    o.key("schema_version");
+    o.uint(u64::from(JSON_SCHEMA_VERSION));
+    o.key("reports");
+    o.open('[');
+    for r in reports {
+        o.item();
+        report(&mut o, r);
+    }
+    o.close(']');
+    o.close('}');
+    o.finish()
 }
 
-/// A why-not account as JSON.
+/// A why-not account as JSON. Not on a hot path, so serde writes it.
 pub fn render_why_not(why: &WhyNot) -> String {
-    to_json(&Document {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema_version: u32,
+        reports: &'a [WhyNot],
+    }
+    let doc = Document {
         schema_version: JSON_SCHEMA_VERSION,
         reports: std::slice::from_ref(why),
-    })
-}
-
-fn to_json<T: Serialize>(value: &T) -> String {
-    let mut buf = Vec::with_capacity(16 * 1024);
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Pretty::default());
+    };
     // Serialising plain structs of strings and numbers cannot fail; if it somehow
     // did, an empty object is a valid document and the tests would catch it.
-    if value.serialize(&mut ser).is_err() {
-        return "{}\n".to_owned();
-    }
-    buf.push(b'\n');
-    String::from_utf8(buf).unwrap_or_else(|_| "{}\n".to_owned())
+    serde_json::to_string_pretty(&doc).map_or_else(|_| "{}\n".to_owned(), |s| s + "\n")
 }
 
-/// The output of `serde_json`'s `PrettyFormatter` (two-space indent), byte for byte,
-/// but each line break and its indentation written in one call: the stock
-/// formatter writes the indent one level at a time, and those small copies were
-/// most of the memmove time of an audit's JSON (perf, 15×3 bench profile).
-struct Pretty {
+fn report(o: &mut Out, r: &Report) {
+    o.open('{');
+    o.key("schema_version");
+    o.uint(u64::from(r.schema_version));
+    o.key("profile");
+    o.str(&r.profile);
+    o.key("business");
+    o.str(&r.business);
+    o.key("currency");
+    o.str(&r.currency);
+    o.key("rules_fingerprint");
+    o.str(&r.rules_fingerprint);
+    o.key("counts");
+    o.open('{');
+    for (k, n) in [
+        ("error", r.counts.error),
+        ("warning", r.counts.warning),
+        ("info", r.counts.info),
+        ("not_assessed", r.counts.not_assessed),
+    ] {
+        o.key(k);
+        o.uint(n as u64);
+    }
+    o.close('}');
+    o.key("recommendations");
+    o.list(&r.recommendations, recommendation);
+    o.key("suppressed");
+    o.list(&r.suppressed, |o, s| {
+        o.open('{');
+        o.key("recommendation");
+        recommendation(o, &s.recommendation);
+        o.key("by");
+        o.str(&s.by);
+        o.close('}');
+    });
+    o.key("waived");
+    o.list(&r.waived, |o, w| {
+        o.open('{');
+        o.key("recommendation");
+        recommendation(o, &w.recommendation);
+        o.key("reason");
+        o.str(&w.reason);
+        if let Some(until) = &w.until {
+            o.key("until");
+            o.str(until);
+        }
+        o.close('}');
+    });
+    o.key("expired_waivers");
+    o.list(&r.expired_waivers, |o, s| o.str(s));
+    o.key("not_assessed");
+    o.list(&r.not_assessed, |o, n| {
+        o.open('{');
+        o.key("rule");
+        o.str(&n.rule);
+        o.key("title");
+        o.str(&n.title);
+        o.key("entity");
+        entity(o, &n.entity);
+        o.key("reason");
+        o.str(&n.reason);
+        o.close('}');
+    });
+    o.key("data_to_collect");
+    o.list(&r.data_to_collect, |o, g| {
+        o.open('{');
+        o.key("entity");
+        o.str(&g.entity);
+        o.key("fact");
+        o.str(&g.fact);
+        o.key("rules");
+        o.list(&g.rules, |o, s| o.str(s));
+        o.close('}');
+    });
+    o.key("params");
+    o.list(&r.params, param);
+    o.close('}');
+}
+
+fn recommendation(o: &mut Out, r: &Recommendation) {
+    o.open('{');
+    o.key("rule");
+    o.str(&r.rule);
+    o.key("title");
+    o.str(&r.title);
+    o.key("severity");
+    o.str(r.severity.as_str());
+    o.key("area");
+    o.str(&r.area);
+    o.key("heuristic");
+    o.str(&r.heuristic);
+    o.key("entity");
+    entity(o, &r.entity);
+    o.key("message");
+    o.str(&r.message);
+    o.key("rationale");
+    o.str(&r.rationale);
+    o.key("actions");
+    o.list(&r.actions, |o, s| o.str(s));
+    o.key("evidence");
+    evidence(o, &r.evidence);
+    o.key("location");
+    o.open('{');
+    o.key("file");
+    o.str(&r.location.file);
+    o.key("line");
+    o.uint(r.location.line as u64);
+    o.close('}');
+    o.close('}');
+}
+
+fn entity(o: &mut Out, e: &Entity) {
+    o.open('{');
+    if let Some(p) = &e.product {
+        o.key("product");
+        o.open('{');
+        o.key("sku");
+        o.str(&p.sku);
+        o.key("name");
+        o.str(&p.name);
+        o.close('}');
+    }
+    if let Some(p) = &e.platform {
+        o.key("platform");
+        o.str(p);
+    }
+    o.close('}');
+}
+
+fn evidence(o: &mut Out, e: &Evidence) {
+    o.open('{');
+    o.key("bindings");
+    o.list(&e.bindings, |o, b| {
+        o.open('{');
+        o.key("name");
+        o.str(&b.name);
+        o.key("value");
+        o.str(&b.value);
+        o.close('}');
+    });
+    o.key("steps");
+    o.list(&e.steps, step);
+    o.key("params");
+    o.list(&e.params, param);
+    o.close('}');
+}
+
+fn step(o: &mut Out, s: &Step) {
+    o.open('{');
+    o.key("name");
+    o.str(&s.name);
+    o.key("formula");
+    o.str(&s.formula);
+    o.key("values");
+    o.str(&s.values);
+    o.key("result");
+    o.str(&s.result);
+    if let Some(exact) = &s.exact {
+        o.key("exact");
+        o.str(exact);
+    }
+    o.close('}');
+}
+
+fn param(o: &mut Out, p: &ParamUsed) {
+    o.open('{');
+    o.key("name");
+    o.str(&p.name);
+    o.key("value");
+    o.str(&p.value);
+    o.key("source");
+    o.str(&p.source);
+    o.close('}');
+}
+
+/// A JSON text in `serde_json`'s pretty layout: two-space indent, `"key": value`,
+/// and `[]` / `{}` for empty containers.
+struct Out {
+    buf: String,
     /// Nesting depth.
     level: usize,
-    /// Whether the innermost array or object has an element.
+    /// Whether the innermost open container has an element yet.
     has_value: bool,
-    /// `,\n` then spaces, at least as many as the deepest level reached needs.
-    line: Vec<u8>,
 }
 
-impl Default for Pretty {
-    fn default() -> Self {
-        let mut line = b",\n".to_vec();
-        line.resize(2 + 2 * 16, b' ');
-        Pretty {
+impl Out {
+    fn with_capacity(n: usize) -> Self {
+        Out {
+            buf: String::with_capacity(n),
             level: 0,
             has_value: false,
-            line,
         }
     }
-}
 
-impl Pretty {
-    /// A line break (after a comma when `comma`) and the current indent.
-    fn break_line<W: ?Sized + io::Write>(&mut self, w: &mut W, comma: bool) -> io::Result<()> {
-        let end = 2 + 2 * self.level;
-        if self.line.len() < end {
-            self.line.resize(end, b' ');
-        }
-        let start = usize::from(!comma);
-        w.write_all(self.line.get(start..end).unwrap_or_default())
+    fn finish(mut self) -> String {
+        self.buf.push('\n');
+        self.buf
     }
 
-    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+    /// A line break and the current indent, after a comma unless first in its container.
+    fn line(&mut self) {
+        const SPACES: &str = "                                ";
+        self.buf.push_str(if self.has_value { ",\n" } else { "\n" });
+        let mut n = 2 * self.level;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.buf.push_str(SPACES.get(..k).unwrap_or_default());
+            n -= k;
+        }
+    }
+
+    fn open(&mut self, bracket: char) {
+        self.buf.push(bracket);
         self.level += 1;
         self.has_value = false;
-        w.write_all(bracket)
     }
 
-    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+    fn close(&mut self, bracket: char) {
         self.level = self.level.saturating_sub(1);
         if self.has_value {
-            self.break_line(w, false)?;
+            // The line break before a closing bracket has no comma.
+            self.has_value = false;
+            self.line();
         }
-        w.write_all(bracket)
+        self.buf.push(bracket);
+        self.has_value = true;
+    }
+
+    /// An object key (plain ASCII, never escaped), ready for its value.
+    fn key(&mut self, k: &str) {
+        self.line();
+        self.buf.push('"');
+        self.buf.push_str(k);
+        self.buf.push_str("\": ");
+    }
+
+    /// Ready for the next array element.
+    fn item(&mut self) {
+        self.line();
+    }
+
+    fn list<T>(&mut self, items: &[T], mut write: impl FnMut(&mut Out, &T)) {
+        self.open('[');
+        for item in items {
+            self.item();
+            write(self, item);
+        }
+        self.close(']');
+    }
+
+    fn uint(&mut self, n: u64) {
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.buf, "{n}");
+        self.has_value = true;
+    }
+
+    fn str(&mut self, s: &str) {
+        if needs_escape(s.as_bytes()) {
+            // Rare (quotes, backslashes, control characters): serde_json's escaping.
+            match serde_json::to_string(s) {
+                Ok(quoted) => self.buf.push_str(&quoted),
+                Err(_) => self.buf.push_str("\"\""),
+            }
+        } else {
+            self.buf.push('"');
+            self.buf.push_str(s);
+            self.buf.push('"');
+        }
+        self.has_value = true;
     }
 }
 
-impl Formatter for Pretty {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.break_line(w, !first)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.break_line(w, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+/// Whether JSON needs any byte of `s` escaped: a quote, a backslash or a control
+/// character. Written without an early exit so that it compiles to a vector loop.
+fn needs_escape(s: &[u8]) -> bool {
+    s.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Byte for byte what `serde_json::to_string_pretty` writes, empty and deeply
-    /// nested containers included.
     #[test]
-    fn pretty_matches_serde_json() {
-        let mut deep = serde_json::json!({"leaf": [1, {"x": []}]});
-        for i in 0..40 {
-            deep = serde_json::json!({ "level": i, "inner": [deep, [], {}], "s": "a\"b\n" });
-        }
-        for value in [
-            serde_json::json!(null),
-            serde_json::json!([]),
-            serde_json::json!({}),
-            serde_json::json!({"a": [], "b": {}, "c": [[], [{}]], "d": "é"}),
-            deep,
+    fn escape_check_matches_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "¥128.80 − ¥1",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "\u{1f}",
+            "\u{7f}é",
         ] {
-            let expected = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-            assert_eq!(to_json(&value), expected);
+            let ours = !needs_escape(s.as_bytes());
+            let theirs = serde_json::to_string(s).unwrap_or_default() == format!("\"{s}\"");
+            assert_eq!(ours, theirs, "{s:?}");
         }
     }
 }
