@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::advice::{
     Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
@@ -151,28 +153,47 @@ fn rule_exprs(rule: &RuleDecl) -> Vec<&Expr> {
     all
 }
 
+/// What every recommendation of one rule shares, made once per report: many
+/// bindings of one rule fire.
+struct RuleText<'a> {
+    id: Arc<str>,
+    title: Arc<str>,
+    area: Arc<str>,
+    heuristic: Arc<str>,
+    location: RuleLocation,
+    /// The rule's variables, in binding order.
+    bound_names: Vec<Arc<str>>,
+    /// The rule's own lets, in order.
+    let_names: Vec<Arc<str>>,
+    /// The top-level parts of the condition, each an evidence line.
+    conjuncts: Vec<&'a Expr>,
+    /// `escalate error`, ..., in the order of the rule's escalations.
+    escalate_names: Vec<Arc<str>>,
+    /// The global lets and params the rule reads, directly or through lets.
+    lets_read: Vec<usize>,
+    params_read: Vec<usize>,
+}
+
 /// Builds reports: one `Ctx` per profile, shared by every rule's explanations.
 pub struct Explainer<'a> {
     rules: &'a RuleSet,
     profile: &'a Profile,
     params: &'a ParamsInForce,
     ctx: Ctx<'a>,
-    /// Per rule (by address): the global lets and params it reads, directly or
-    /// through lets. Computed once: many bindings of one rule fire.
-    reads: HashMap<*const RuleDecl, (Vec<usize>, Vec<usize>)>,
     /// The evidence line of each global let, computed once per profile: a let over
     /// every product must not be re-traced for every recommendation that reads it.
     let_steps: Vec<Option<Step>>,
     /// Each evidence formula's text, whitespace re-joined, by node address: the same
     /// few formulas are written out for every fired binding of their rule.
-    formulas: HashMap<*const Expr, String, BuildHasherDefault<AddressHasher>>,
+    formulas: HashMap<*const Expr, Arc<str>, BuildHasherDefault<AddressHasher>>,
     /// Each param's evidence line, by id, formatted on first use.
     params_used: Vec<Option<ParamUsed>>,
     /// The tracer, kept between recommendations so its table is allocated once.
     trace: Trace<'a>,
-    /// Each rule's file and line, by address: finding the line counts the newlines
-    /// before the rule, too slow to repeat for every fired binding.
-    locations: HashMap<*const RuleDecl, RuleLocation, BuildHasherDefault<AddressHasher>>,
+    /// Each rule's fixed text, by address, made once and shared by its advice.
+    rule_texts: HashMap<*const RuleDecl, Rc<RuleText<'a>>, BuildHasherDefault<AddressHasher>>,
+    /// The name of a condition's evidence line.
+    when: Arc<str>,
     /// The rule file whose expressions are being explained (for `as_written`).
     current_file: usize,
 }
@@ -185,21 +206,25 @@ impl<'a> Explainer<'a> {
             profile: eval.profile,
             params: eval.params,
             ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
-            reads: HashMap::new(),
             let_steps: vec![None; eval.rules.lets.len()],
             formulas: HashMap::default(),
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
-            locations: HashMap::default(),
+            rule_texts: HashMap::default(),
+            when: Arc::from("when"),
             current_file: 0,
         }
     }
 
-    fn text_of(&mut self, file: usize, e: &Expr) -> String {
+    fn text_of(&mut self, file: usize, e: &Expr) -> Arc<str> {
         let rules = self.rules;
         self.formulas
             .entry(e as *const Expr)
-            .or_insert_with(|| one_line(rules.files.get(file).map_or("", |f| f.slice(e.span))))
+            .or_insert_with(|| {
+                Arc::from(one_line(
+                    rules.files.get(file).map_or("", |f| f.slice(e.span)),
+                ))
+            })
             .clone()
     }
 
@@ -242,33 +267,62 @@ impl<'a> Explainer<'a> {
             .iter()
             .map(|a| self.render(a, &mut frame))
             .collect();
+        let text = self.rule_text(rule);
         Recommendation {
-            rule: rule.id.clone(),
-            title: rule.title.clone(),
+            rule: text.id.clone(),
+            title: text.title.clone(),
             severity: level,
-            area: rule.area.to_owned(),
-            heuristic: rule.source.clone(),
+            area: text.area.clone(),
+            heuristic: text.heuristic.clone(),
             entity: binding_entity(self.profile, binding),
             message,
             rationale,
             actions,
             evidence,
-            location: self.location(rule),
+            location: text.location.clone(),
         }
     }
 
-    fn location(&mut self, rule: &RuleDecl) -> RuleLocation {
-        let rules = self.rules;
-        self.locations
-            .entry(rule as *const RuleDecl)
-            .or_insert_with(|| {
-                let file = rules.files.get(rule.loc.file);
-                RuleLocation {
-                    file: file.map_or(String::new(), |f| f.name().to_owned()),
-                    line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
-                }
-            })
-            .clone()
+    /// The fixed text of `rule`'s advice, made on its first recommendation.
+    fn rule_text(&mut self, rule: &'a RuleDecl) -> Rc<RuleText<'a>> {
+        if let Some(t) = self.rule_texts.get(&(rule as *const RuleDecl)) {
+            return t.clone();
+        }
+        let (lets_read, params_read) = self.reads_of(rule);
+        let file = self.rules.files.get(rule.loc.file);
+        let mut conjuncts = Vec::new();
+        conjuncts_of(&rule.when, &mut conjuncts);
+        let text = Rc::new(RuleText {
+            conjuncts,
+            escalate_names: rule
+                .escalations
+                .iter()
+                .map(|(level, _)| Arc::from(format!("escalate {}", level.as_str())))
+                .collect(),
+            id: Arc::from(rule.id.as_str()),
+            title: Arc::from(rule.title.as_str()),
+            area: Arc::from(rule.area),
+            heuristic: Arc::from(rule.source.as_str()),
+            location: RuleLocation {
+                file: Arc::from(file.map_or("", |f| f.name())),
+                line: file.map_or(0, |f| f.line_col(rule.loc.span.start).0),
+            },
+            bound_names: rule
+                .bindings
+                .iter()
+                .map(|b| Arc::from(b.name.as_str()))
+                .collect(),
+            let_names: rule
+                .lets
+                .iter()
+                .map(|l| Arc::from(l.name.as_str()))
+                .collect(),
+            lets_read,
+            params_read,
+        });
+        self.rule_texts
+            .insert(rule as *const RuleDecl, text.clone());
+        text
     }
 
     /// The values behind a binding's outcome: bindings, global lets read, local lets,
@@ -280,18 +334,20 @@ impl<'a> Explainer<'a> {
         frame: &mut Frame<'a>,
     ) -> Evidence {
         let profile = self.profile;
+        let text = self.rule_text(rule);
         let bindings = rule
             .bindings
             .iter()
+            .zip(&text.bound_names)
             .zip(&binding.values)
-            .map(|(b, v)| Bound {
-                name: b.name.clone(),
+            .map(|((b, name), v)| Bound {
+                name: name.clone(),
                 value: format_value(v, &b.ty, profile, Style::Evidence),
             })
             .collect();
 
-        let (lets_read, params_read) = self.reads_of(rule);
-        let mut steps: Vec<Step> = lets_read
+        let mut steps: Vec<Step> = text
+            .lets_read
             .iter()
             .filter_map(|id| self.let_step(*id))
             .collect();
@@ -307,25 +363,23 @@ impl<'a> Explainer<'a> {
         }
         let _ = self.ctx.eval_bool(&rule.when, frame, &mut trace);
         let _ = severity(&mut self.ctx, rule, frame, &mut trace);
-        for l in &rule.lets {
+        for (l, name) in rule.lets.iter().zip(&text.let_names) {
             let value = trace
                 .get(&l.expr)
                 .cloned()
                 .unwrap_or(Ok(Value::Bool(false)));
             steps.push(Step {
-                name: l.name.clone(),
+                name: name.clone(),
                 formula: self.text_of(rule.loc.file, &l.expr),
                 values: self.subst(&l.expr, &trace),
                 result: self.result(&value, &l.expr.ty),
                 exact: exact(&value),
             });
         }
-        let mut conjuncts = Vec::new();
-        conjuncts_of(&rule.when, &mut conjuncts);
-        for c in conjuncts {
+        for &c in &text.conjuncts {
             let value = trace.get(c).cloned();
             steps.push(Step {
-                name: "when".to_owned(),
+                name: self.when.clone(),
                 formula: self.text_of(rule.loc.file, c),
                 values: self.subst(c, &trace),
                 result: match value {
@@ -335,10 +389,10 @@ impl<'a> Explainer<'a> {
                 exact: None,
             });
         }
-        for (level, cond) in &rule.escalations {
+        for ((_, cond), name) in rule.escalations.iter().zip(&text.escalate_names) {
             let value = trace.get(cond).cloned();
             steps.push(Step {
-                name: format!("escalate {}", level.as_str()),
+                name: name.clone(),
                 formula: self.text_of(rule.loc.file, cond),
                 values: self.subst(cond, &trace),
                 result: match value {
@@ -350,7 +404,8 @@ impl<'a> Explainer<'a> {
         }
 
         self.trace = trace;
-        let params = params_read
+        let params = text
+            .params_read
             .iter()
             .filter_map(|id| self.param_used(*id))
             .collect();
@@ -362,10 +417,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// The global lets and params `rule` reads, directly or through lets, in id order.
-    fn reads_of(&mut self, rule: &'a RuleDecl) -> (Vec<usize>, Vec<usize>) {
-        if let Some(r) = self.reads.get(&(rule as *const RuleDecl)) {
-            return r.clone();
-        }
+    fn reads_of(&self, rule: &'a RuleDecl) -> (Vec<usize>, Vec<usize>) {
         let mut lets_read: BTreeSet<usize> = BTreeSet::new();
         let mut params_read: BTreeSet<usize> = BTreeSet::new();
         let mut queue: Vec<&'a Expr> = rule_exprs(rule);
@@ -382,12 +434,10 @@ impl<'a> Explainer<'a> {
                 _ => {}
             }
         }
-        let r = (
+        (
             lets_read.into_iter().collect(),
             params_read.into_iter().collect(),
-        );
-        self.reads.insert(rule as *const RuleDecl, r.clone());
-        r
+        )
     }
 
     /// The evidence line of global let `id`, traced once per profile.
@@ -401,7 +451,7 @@ impl<'a> Explainer<'a> {
         let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
         let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
         let step = Step {
-            name: decl.name.clone(),
+            name: Arc::from(decl.name.as_str()),
             formula: self.text_of(decl.loc.file, &decl.expr),
             values: self.subst(&decl.expr, &trace),
             result: self.result(&value, &decl.expr.ty),
@@ -430,14 +480,14 @@ impl<'a> Explainer<'a> {
         let value = self.params.values.get(id)?;
         let source = self.params.sources.get(id)?;
         Some(ParamUsed {
-            name: decl.name.clone(),
-            value: format_value(
+            name: Arc::from(decl.name.as_str()),
+            value: Arc::from(format_value(
                 &crate::eval::value::lit_value(value),
                 &decl.ty,
                 self.profile,
                 Style::Evidence,
-            ),
-            source: source.as_str().to_owned(),
+            )),
+            source: Arc::from(source.as_str()),
         })
     }
 
@@ -639,7 +689,7 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
     let mut kept = Vec::with_capacity(recs.len());
     for r in recs {
         let waiver = profile.waivers.iter().find(|w| {
-            w.rule.text == r.rule
+            w.rule.text == *r.rule
                 && w.until.is_none_or(|u| u >= options.today)
                 && w.entity.as_ref().is_none_or(|e| {
                     r.entity
@@ -746,14 +796,14 @@ fn suppress(rules: &RuleSet, recs: Vec<Recommendation>) -> (Vec<Recommendation>,
                 return None;
             }
             let key = (
-                r.rule.as_str(),
+                &*r.rule,
                 r.entity.product.as_ref(),
                 r.entity.platform.as_deref(),
             );
             first.get(&key).copied()
         })
         .collect();
-    let by_rule: Vec<Option<String>> = by
+    let by_rule: Vec<Option<Arc<str>>> = by
         .iter()
         .map(|b| b.and_then(|i| recs.get(i)).map(|s| s.rule.clone()))
         .collect();
@@ -807,7 +857,7 @@ pub fn why_not<'a>(eval: &Evaluation<'a>, rule_id: &str) -> Option<WhyNot> {
                 evidence
                     .steps
                     .iter()
-                    .filter(|s| s.name == "when" && s.result == "false")
+                    .filter(|s| &*s.name == "when" && s.result == "false")
                     .map(|s| format!("{} is false: {}", s.formula, s.values))
                     .collect()
             } else {

@@ -274,7 +274,7 @@ fn json_writer_matches_serde_json() {
     rec.actions.push(nasty.to_owned());
     rec.entity = pitfall::advice::Entity::default();
     rec.evidence.steps[0].exact = None;
-    rec.evidence.steps[0].formula = nasty.to_owned();
+    rec.evidence.steps[0].formula = nasty.into();
     r.waived.push(pitfall::advice::Waived {
         recommendation: rec.clone(),
         reason: nasty.to_owned(),

@@ -126,7 +126,7 @@ fn fires_passes_and_cannot_assess() {
         .evidence
         .steps
         .iter()
-        .find(|s| s.name == "net")
+        .find(|s| &*s.name == "net")
         .unwrap();
     assert_eq!(
         net.values,
@@ -306,14 +306,10 @@ rule narrow {
             today: Date::parse("2026-11-26").unwrap(),
         },
     );
-    let ids: Vec<_> = rep
-        .recommendations
-        .iter()
-        .map(|r| r.rule.as_str())
-        .collect();
+    let ids: Vec<_> = rep.recommendations.iter().map(|r| &*r.rule).collect();
     assert_eq!(ids, ["broad"]);
     assert_eq!(rep.suppressed.len(), 1);
-    assert_eq!(rep.suppressed[0].by, "broad");
+    assert_eq!(&*rep.suppressed[0].by, "broad");
 }
 
 #[test]

@@ -303,12 +303,7 @@ fn documented_params_match_the_evidence() {
             }
             let doc = pitfall::ruledoc::document(&rules.rules, &rec.rule).unwrap();
             let documented: BTreeSet<&str> = doc.params.iter().map(|p| p.name.as_str()).collect();
-            let evidenced: BTreeSet<&str> = rec
-                .evidence
-                .params
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect();
+            let evidenced: BTreeSet<&str> = rec.evidence.params.iter().map(|p| &*p.name).collect();
             assert_eq!(documented, evidenced, "{}", rec.rule);
         }
     }

@@ -142,7 +142,7 @@ fn fired(rel: &str) -> BTreeMap<String, Vec<(Severity, String)>> {
     let report = common::audit(&rules, Path::new(rel));
     let mut out: BTreeMap<String, Vec<(Severity, String)>> = BTreeMap::new();
     for r in report.recommendations {
-        out.entry(r.rule)
+        out.entry(r.rule.to_string())
             .or_default()
             .push((r.severity, r.entity.label()));
     }
@@ -174,7 +174,7 @@ fn the_apparel_brand_hears_that_jd_does_not_fit_with_the_categories_named() {
         .recommendations
         .iter()
         .find(|r| {
-            r.rule == "platform_category_mismatch" && r.entity.platform.as_deref() == Some("JD")
+            &*r.rule == "platform_category_mismatch" && r.entity.platform.as_deref() == Some("JD")
         })
         .expect("platform fit advice for JD");
     assert_eq!(jd.severity, Severity::Warning);
@@ -184,7 +184,7 @@ fn the_apparel_brand_hears_that_jd_does_not_fit_with_the_categories_named() {
         !report
             .recommendations
             .iter()
-            .any(|r| r.rule == "platform_category_mismatch"
+            .any(|r| &*r.rule == "platform_category_mismatch"
                 && r.entity.platform.as_deref() == Some("Tmall")),
         "Tmall fits apparel"
     );
@@ -373,7 +373,7 @@ fn overhead(p: &Profile) -> Option<Decimal> {
 fn exact(steps: &[pitfall::advice::Step], name: &str) -> Option<Decimal> {
     steps
         .iter()
-        .find(|s| s.name == name)
+        .find(|s| &*s.name == name)
         .and_then(|s| s.exact.as_ref())
         .map(|e| e.parse().unwrap())
 }

@@ -191,14 +191,14 @@ impl ProfileDiff {
 fn numbers(r: &Recommendation) -> Vec<Number> {
     let mut out: Vec<Number> = Vec::new();
     for s in &r.evidence.steps {
-        if s.name == "when" || s.name.starts_with("escalate ") {
+        if &*s.name == "when" || s.name.starts_with("escalate ") {
             continue;
         }
         if let Some(exact) = &s.exact
-            && !out.iter().any(|n| n.name == s.name)
+            && !out.iter().any(|n| *n.name == *s.name)
         {
             out.push(Number {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 value: s.result.clone(),
                 exact: exact.clone(),
             });
@@ -209,8 +209,8 @@ fn numbers(r: &Recommendation) -> Vec<Number> {
 
 fn advice(r: &Recommendation) -> Advice {
     Advice {
-        rule: r.rule.clone(),
-        title: r.title.clone(),
+        rule: r.rule.to_string(),
+        title: r.title.to_string(),
         severity: r.severity,
         entity: r.entity.clone(),
         about: who(&r.entity),
@@ -222,7 +222,7 @@ fn advice(r: &Recommendation) -> Advice {
 /// The key recommendations are matched by.
 fn key(r: &Recommendation) -> (String, Option<String>, Option<String>) {
     (
-        r.rule.clone(),
+        r.rule.to_string(),
         r.entity.product.as_ref().map(|p| p.sku.clone()),
         r.entity.platform.clone(),
     )
@@ -278,8 +278,8 @@ fn compare_pair(
         })
     };
     let changed = Changed {
-        rule: new.rule.clone(),
-        title: new.title.clone(),
+        rule: new.rule.to_string(),
+        title: new.title.to_string(),
         entity: new.entity.clone(),
         about: who(&new.entity),
         severity: new.severity,
@@ -287,7 +287,7 @@ fn compare_pair(
             before: old.severity,
             after: new.severity,
         }),
-        title_change: differs(&old.title, &new.title),
+        title_change: differs(&old.title.to_string(), &new.title.to_string()),
         message: differs(&old.message, &new.message),
         rationale: differs(&old.rationale, &new.rationale),
         actions: (old.actions != new.actions).then(|| Change {
@@ -306,10 +306,10 @@ fn compare_pair(
     }
     if same_facts && !params_before.is_empty() {
         let texts = |r: &Recommendation, values: &[(String, String)]| -> Vec<String> {
-            std::iter::once(&r.title)
-                .chain(std::iter::once(&r.message))
-                .chain(std::iter::once(&r.rationale))
-                .chain(r.actions.iter())
+            std::iter::once(&*r.title)
+                .chain(std::iter::once(r.message.as_str()))
+                .chain(std::iter::once(r.rationale.as_str()))
+                .chain(r.actions.iter().map(String::as_str))
                 .map(|t| normalise(t, values))
                 .collect()
         };
@@ -317,16 +317,16 @@ fn compare_pair(
             let quoted: Vec<String> = params_after
                 .iter()
                 .filter(|(_, v)| {
-                    let all = std::iter::once(&new.message)
-                        .chain(std::iter::once(&new.title))
-                        .chain(std::iter::once(&new.rationale))
-                        .chain(new.actions.iter());
+                    let all = std::iter::once(new.message.as_str())
+                        .chain(std::iter::once(&*new.title))
+                        .chain(std::iter::once(new.rationale.as_str()))
+                        .chain(new.actions.iter().map(String::as_str));
                     all.into_iter().any(|t| t.contains(v.as_str()))
                 })
                 .map(|(n, _)| n.clone())
                 .collect();
             return Some(Err(Restated {
-                rule: new.rule.clone(),
+                rule: new.rule.to_string(),
                 entity: new.entity.clone(),
                 about: who(&new.entity),
                 params: quoted,
@@ -348,8 +348,8 @@ fn changed_params(old: &Report, new: &Report) -> (ParamValues, ParamValues) {
         if let Some(q) = new.params.iter().find(|q| q.name == p.name)
             && q.value != p.value
         {
-            before.push((p.name.clone(), p.value.clone()));
-            after.push((q.name.clone(), q.value.clone()));
+            before.push((p.name.to_string(), p.value.to_string()));
+            after.push((q.name.to_string(), q.value.to_string()));
         }
     }
     (before, after)

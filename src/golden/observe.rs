@@ -61,7 +61,7 @@ pub fn observe(eval: &Evaluation<'_>, report: &Report) -> Observed {
     let mut items = Vec::new();
     for r in &report.recommendations {
         items.push(Observation {
-            rule: r.rule.clone(),
+            rule: r.rule.to_string(),
             entity: r.entity.clone(),
             status: Status::Fires(r.severity),
             message: Some(r.message.clone()),
@@ -69,15 +69,17 @@ pub fn observe(eval: &Evaluation<'_>, report: &Report) -> Observed {
     }
     for s in &report.suppressed {
         items.push(Observation {
-            rule: s.recommendation.rule.clone(),
+            rule: s.recommendation.rule.to_string(),
             entity: s.recommendation.entity.clone(),
-            status: Status::Replaced { by: s.by.clone() },
+            status: Status::Replaced {
+                by: s.by.to_string(),
+            },
             message: Some(s.recommendation.message.clone()),
         });
     }
     for w in &report.waived {
         items.push(Observation {
-            rule: w.recommendation.rule.clone(),
+            rule: w.recommendation.rule.to_string(),
             entity: w.recommendation.entity.clone(),
             status: Status::Waived {
                 reason: w.reason.clone(),

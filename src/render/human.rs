@@ -211,7 +211,7 @@ fn evidence(out: &mut String, e: &Evidence, p: &Paint, location: &str) {
         let _ = writeln!(out, "            {}", b.join(", "));
     }
     for s in &e.steps {
-        if s.values == s.result || s.values == s.formula {
+        if s.values == s.result || *s.values == *s.formula {
             let _ = writeln!(out, "            {}: {} → {}", s.name, s.formula, s.result);
         } else {
             let _ = writeln!(out, "            {}: {}", s.name, s.formula);

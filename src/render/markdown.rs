@@ -144,7 +144,7 @@ pub fn render(r: &Report) -> String {
         .params
         .iter()
         .map(|p| {
-            if p.source == "default" {
+            if &*p.source == "default" {
                 format!("{} {}", p.name, p.value)
             } else {
                 format!("{} {} ({})", p.name, p.value, p.source)
@@ -186,7 +186,7 @@ fn recommendation(out: &mut String, r: &Recommendation) {
         .evidence
         .steps
         .iter()
-        .filter(|s| s.name != "when" && s.exact.is_some())
+        .filter(|s| &*s.name != "when" && s.exact.is_some())
         .collect();
     if !numbers.is_empty() {
         let _ = writeln!(out, "**The numbers.**\n");

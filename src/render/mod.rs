@@ -24,7 +24,9 @@ pub fn by_area(recs: &[Recommendation]) -> Vec<(&'static str, Vec<&Recommendatio
         .map(|(area, heading)| {
             (
                 *heading,
-                recs.iter().filter(|r| r.area == *area).collect::<Vec<_>>(),
+                recs.iter()
+                    .filter(|r| &*r.area == *area)
+                    .collect::<Vec<_>>(),
             )
         })
         .filter(|(_, rs)| !rs.is_empty())

@@ -459,7 +459,7 @@ pub fn example(eval: &Evaluation<'_>, report: &Report, id: &str) -> Example {
     let shown = report
         .recommendations
         .iter()
-        .find(|r| r.rule == id)
+        .find(|r| &*r.rule == id)
         .map(|r| ExampleAdvice {
             recommendation: r.clone(),
             note: None,
@@ -468,7 +468,7 @@ pub fn example(eval: &Evaluation<'_>, report: &Report, id: &str) -> Example {
             report
                 .suppressed
                 .iter()
-                .find(|s| s.recommendation.rule == id)
+                .find(|s| &*s.recommendation.rule == id)
                 .map(|s| ExampleAdvice {
                     recommendation: s.recommendation.clone(),
                     note: Some(format!(
@@ -481,7 +481,7 @@ pub fn example(eval: &Evaluation<'_>, report: &Report, id: &str) -> Example {
             report
                 .waived
                 .iter()
-                .find(|w| w.recommendation.rule == id)
+                .find(|w| &*w.recommendation.rule == id)
                 .map(|w| ExampleAdvice {
                     recommendation: w.recommendation.clone(),
                     note: Some(format!("waived for this client: {}", w.reason)),

@@ -344,7 +344,7 @@ fn evidence_lines(e: &Evidence, out: &mut Vec<String>) {
         out.push(b.join(", "));
     }
     for s in &e.steps {
-        if s.values == s.result || s.values == s.formula {
+        if s.values == s.result || *s.values == *s.formula {
             out.push(format!("{}: {} → {}", s.name, s.formula, s.result));
         } else {
             out.push(format!("{}: {}", s.name, s.formula));
