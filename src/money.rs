@@ -149,31 +149,23 @@ impl Money {
 
 /// `-¥1,280.50`: sign, currency, grouped units, two decimals (half away from zero).
 fn write_money<W: fmt::Write>(w: &mut W, money: Money, currency: &str) -> fmt::Result {
-    // Amounts from the profile have at most two decimals and need no rounding;
-    // rounding a computed amount (scale 28 after a division) is the slow part.
-    let rounded = if money.0.scale() <= 2 {
-        money.0
-    } else {
-        money
-            .0
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    };
     // Fast path, for every amount below 2^64 cents: write the integer cents
     // directly. Going through the decimal's own text, a split and a regrouped copy
     // cost several allocations per amount.
-    let scale_up = 10u128.pow(2u32.saturating_sub(rounded.scale()));
-    if let Some(cents) = rounded.mantissa().unsigned_abs().checked_mul(scale_up)
+    if let Some((negative, cents)) = hundredths(money.0, Midpoint::AwayFromZero)
         && let Ok(cents) = u64::try_from(cents)
     {
-        if rounded.mantissa() < 0 && cents != 0 {
+        if negative && cents != 0 {
             w.write_str("-")?;
         }
         write_currency_prefix(w, currency)?;
         write_grouped(w, cents / 100)?;
-        let c = (cents % 100) as u8;
-        let frac = [b'.', b'0' + c / 10, b'0' + c % 10];
-        return w.write_str(std::str::from_utf8(&frac).unwrap_or(".00"));
+        w.write_char('.')?;
+        return write_two_digits(w, (cents % 100) as u8);
     }
+    let rounded = money
+        .0
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
         "-"
     } else {
@@ -189,6 +181,43 @@ fn write_money<W: fmt::Write>(w: &mut W, money: Money, currency: &str) -> fmt::R
     )
 }
 
+/// How a value exactly half-way between two hundredths is rounded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Midpoint {
+    /// `0.005` → `0.01`: money and percents, as a client would round them.
+    AwayFromZero,
+    /// `0.005` → `0.00`, `0.015` → `0.02`: `Decimal::round_dp`'s rule, for counts.
+    ToEven,
+}
+
+/// The magnitude of `d` in hundredths, rounded by `midpoint`, and whether `d` is
+/// negative; `None` only if it does not fit in a `u128` (it always does: a
+/// decimal's mantissa has 96 bits).
+///
+/// Integer arithmetic on the mantissa: rust_decimal's own rounding of a computed
+/// value (scale 28 after a division) was the costliest step of writing evidence.
+fn hundredths(d: Decimal, midpoint: Midpoint) -> Option<(bool, u128)> {
+    let mantissa = d.mantissa().unsigned_abs();
+    let scale = d.scale();
+    let value = if scale <= 2 {
+        mantissa.checked_mul(10u128.checked_pow(2 - scale)?)?
+    } else {
+        let unit = 10u128.checked_pow(scale - 2)?;
+        let (whole, rest) = (mantissa.checked_div(unit)?, mantissa.checked_rem(unit)?);
+        let twice = rest.checked_mul(2)?;
+        let up = twice > unit
+            || (twice == unit && (midpoint == Midpoint::AwayFromZero || whole % 2 == 1));
+        whole.checked_add(u128::from(up))?
+    };
+    Some((d.is_sign_negative(), value))
+}
+
+/// `n` (below 100) as two digits.
+fn write_two_digits<W: fmt::Write>(w: &mut W, n: u8) -> fmt::Result {
+    w.write_char(char::from(b'0' + n / 10 % 10))?;
+    w.write_char(char::from(b'0' + n % 10))
+}
+
 /// Writes [`currency_prefix`] without building it.
 fn write_currency_prefix<W: fmt::Write>(f: &mut W, code: &str) -> fmt::Result {
     match code {
@@ -202,13 +231,19 @@ fn write_currency_prefix<W: fmt::Write>(f: &mut W, code: &str) -> fmt::Result {
 
 /// Writes `n` with thousands separators, as [`group_thousands`] does.
 fn write_grouped<W: fmt::Write>(w: &mut W, n: u64) -> fmt::Result {
+    write_int(w, n, true)
+}
+
+/// `n` in decimal digits, with thousands separators when `grouped`, without the
+/// formatting machinery.
+fn write_int<W: fmt::Write>(w: &mut W, n: u64, grouped: bool) -> fmt::Result {
     // u64::MAX has 20 digits and 6 separators.
     let mut buf = [0u8; 27];
     let mut at = buf.len();
     let mut rest = n;
     let mut digits = 0;
     loop {
-        if digits > 0 && digits % 3 == 0 {
+        if grouped && digits > 0 && digits % 3 == 0 {
             at -= 1;
             if let Some(b) = buf.get_mut(at) {
                 *b = b',';
@@ -224,43 +259,48 @@ fn write_grouped<W: fmt::Write>(w: &mut W, n: u64) -> fmt::Result {
             break;
         }
     }
-    w.write_str(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or("0"))
+    // ASCII digits and commas: one char each.
+    for &b in buf.get(at..).unwrap_or_default() {
+        w.write_char(char::from(b))?;
+    }
+    Ok(())
 }
 
 /// A count or plain number appended to `out`: at most two decimals (rounded as
 /// `Decimal::round_dp` does), trailing zeros dropped, thousands grouped (`4,000`,
 /// `2.5`).
 pub fn write_number(out: &mut String, d: Decimal) {
-    let rounded = if d.scale() <= 2 { d } else { d.round_dp(2) };
-    let mut mantissa = rounded.mantissa().unsigned_abs();
-    let mut scale = rounded.scale();
-    while scale > 0 && mantissa % 10 == 0 {
-        mantissa /= 10;
-        scale -= 1;
-    }
-    let unit = 10u128.pow(scale);
-    if rounded.mantissa() < 0 && mantissa != 0 {
+    let Some((negative, value)) = hundredths(d, Midpoint::ToEven) else {
+        out.push_str(&d.round_dp(2).normalize().to_string());
+        return;
+    };
+    if negative && value != 0 {
         out.push('-');
     }
-    let int = u64::try_from(mantissa / unit).unwrap_or(u64::MAX);
-    if u128::from(int) != mantissa / unit {
-        // Beyond 2^64: the decimal's own text, grouped.
-        out.push_str(&group_thousands(&(mantissa / unit).to_string()));
-    } else {
+    let whole = value / 100;
+    match u64::try_from(whole) {
         // Writing to a `String` cannot fail.
-        let _ = write_grouped(out, int);
+        Ok(int) => {
+            let _ = write_grouped(out, int);
+        }
+        // Beyond 2^64: the decimal's own text, grouped.
+        Err(_) => out.push_str(&group_thousands(&whole.to_string())),
     }
-    match scale {
-        0 => {}
-        1 => {
-            out.push('.');
-            out.push(char::from(b'0' + (mantissa % 10) as u8));
+    let _ = write_fraction(out, (value % 100) as u8);
+}
+
+/// The hundredths `c` (below 100) as a fraction with trailing zeros dropped:
+/// nothing, `.5` or `.25`.
+fn write_fraction<W: fmt::Write>(w: &mut W, c: u8) -> fmt::Result {
+    match (c / 10 % 10, c % 10) {
+        (0, 0) => Ok(()),
+        (tenths, 0) => {
+            w.write_char('.')?;
+            w.write_char(char::from(b'0' + tenths))
         }
         _ => {
-            let c = (mantissa % 100) as u8;
-            out.push('.');
-            out.push(char::from(b'0' + c / 10));
-            out.push(char::from(b'0' + c % 10));
+            w.write_char('.')?;
+            write_two_digits(w, c)
         }
     }
 }
@@ -293,26 +333,21 @@ impl Percent {
 }
 
 fn write_percent<W: fmt::Write>(w: &mut W, p: Percent) -> fmt::Result {
-    let rounded = if p.0.scale() <= 2 {
-        p.0
-    } else {
-        p.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    // Two decimals at most, trailing zeros dropped, from the integer hundredths.
+    let Some((negative, value)) = hundredths(p.0, Midpoint::AwayFromZero) else {
+        let rounded =
+            p.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        return write!(w, "{}%", rounded.normalize());
     };
-    // Two decimals at most, trailing zeros dropped, from the integer mantissa.
-    let mut mantissa = rounded.mantissa().unsigned_abs();
-    let mut scale = rounded.scale();
-    while scale > 0 && mantissa % 10 == 0 {
-        mantissa /= 10;
-        scale -= 1;
-    }
-    if rounded.mantissa() < 0 && mantissa != 0 {
+    if negative && value != 0 {
         w.write_str("-")?;
     }
-    match scale {
-        0 => write!(w, "{mantissa}%"),
-        1 => write!(w, "{}.{}%", mantissa / 10, mantissa % 10),
-        _ => write!(w, "{}.{:02}%", mantissa / 100, mantissa % 100),
+    match u64::try_from(value / 100) {
+        Ok(whole) => write_int(w, whole, false)?,
+        Err(_) => write!(w, "{}", value / 100)?,
     }
+    write_fraction(w, (value % 100) as u8)?;
+    w.write_char('%')
 }
 
 impl fmt::Display for Money {
@@ -381,6 +416,8 @@ mod tests {
             "5",
             "12.3",
             "999.995",
+            "-2.3450000",
+            "0.0049999999999999999999999999",
             "1000",
             "-1234567.891",
             "12345678901234567.89",
@@ -425,6 +462,7 @@ mod tests {
             "9.99",
             "9.995",
             "-9.995",
+            "9.9850000",
             "0.004",
             "-0.004",
             "0.005",
@@ -458,6 +496,11 @@ mod tests {
             "2.345",
             "2.355",
             "-2.345",
+            "2.3450000",
+            "0.015",
+            "0.025",
+            "-0.025",
+            "0.0250000000000000000000000001",
             "0.004",
             "-0.004",
             "1.5",

@@ -249,15 +249,19 @@ impl Out {
         self.buf
     }
 
-    /// A line break and the current indent, after a comma unless first in its container.
+    /// A line break and the current indent, after a comma unless first in its
+    /// container: one copy out of a comma, a newline and enough spaces for any
+    /// depth an audit reaches.
     fn line(&mut self) {
-        const SPACES: &str = "                                ";
-        self.buf.push_str(if self.has_value { ",\n" } else { "\n" });
-        let mut n = 2 * self.level;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            self.buf.push_str(SPACES.get(..k).unwrap_or_default());
-            n -= k;
+        const BREAK: &str = ",\n                                                ";
+        let start = usize::from(!self.has_value);
+        let end = 2 + 2 * self.level;
+        match BREAK.get(start..end) {
+            Some(text) => self.buf.push_str(text),
+            None => {
+                self.buf.push_str(BREAK.get(start..2).unwrap_or_default());
+                self.buf.extend(std::iter::repeat_n(' ', 2 * self.level));
+            }
         }
     }
 
@@ -283,7 +287,9 @@ impl Out {
         self.line();
         self.buf.push('"');
         self.buf.push_str(k);
-        self.buf.push_str("\": ");
+        self.buf.push('"');
+        self.buf.push(':');
+        self.buf.push(' ');
     }
 
     /// Ready for the next array element.
