@@ -26,7 +26,7 @@ pub struct Entity {
     pub product: Option<ProductRef>,
     /// The platform's name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+    pub platform: Option<Arc<str>>,
 }
 
 impl Entity {
@@ -35,7 +35,7 @@ impl Entity {
         match (&self.product, &self.platform) {
             (Some(p), Some(pl)) => format!("{} ({}) on {pl}", p.name, p.sku),
             (Some(p), None) => format!("{} ({})", p.name, p.sku),
-            (None, Some(pl)) => pl.clone(),
+            (None, Some(pl)) => pl.to_string(),
             (None, None) => String::new(),
         }
     }
@@ -51,9 +51,9 @@ impl Entity {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ProductRef {
     /// SKU.
-    pub sku: String,
+    pub sku: Arc<str>,
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
 }
 
 /// One line of evidence: how a value was computed.
@@ -99,7 +99,7 @@ pub struct Bound {
     /// The variable (`product`).
     pub name: Arc<str>,
     /// What it stood for (`Down jacket`).
-    pub value: String,
+    pub value: Arc<str>,
 }
 
 /// Why a recommendation fired, value by value.

@@ -105,26 +105,89 @@ fn entity_label(profile: &Profile, entity: EntityRef) -> String {
 /// The entity a binding is about: its first product and first platform, as the
 /// report names advice.
 pub fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
+    entity_with(
+        binding,
+        |i| product_ref(profile, i),
+        |i| platform_name(profile, i),
+    )
+}
+
+/// [`binding_entity`], with the names given by `product` and `platform`.
+fn entity_with(
+    binding: &Binding<'_>,
+    mut product: impl FnMut(u32) -> ProductRef,
+    mut platform: impl FnMut(u32) -> Arc<str>,
+) -> Entity {
     let mut entity = Entity::default();
     for e in binding.entities() {
         match e {
             EntityRef::Product(i) if entity.product.is_none() => {
-                entity.product = Some(ProductRef {
-                    sku: text_at(&profile.products, i, "sku").to_owned(),
-                    name: text_at(&profile.products, i, "name").to_owned(),
-                });
+                entity.product = Some(product(i));
             }
             EntityRef::Platform(i) if entity.platform.is_none() => {
-                entity.platform = profile
-                    .platforms
-                    .get(i as usize)
-                    .and_then(|p| p.text("name"))
-                    .map(str::to_owned);
+                entity.platform = Some(platform(i));
             }
             _ => {}
         }
     }
     entity
+}
+
+fn product_ref(profile: &Profile, i: u32) -> ProductRef {
+    ProductRef {
+        sku: Arc::from(text_at(&profile.products, i, "sku")),
+        name: Arc::from(text_at(&profile.products, i, "name")),
+    }
+}
+
+fn platform_name(profile: &Profile, i: u32) -> Arc<str> {
+    Arc::from(text_at(&profile.platforms, i, "name"))
+}
+
+/// Products' and platforms' names as advice shows them, made once per entity and
+/// shared by every recommendation about it.
+struct EntityNames<'p> {
+    profile: &'p Profile,
+    products: Vec<Option<ProductRef>>,
+    platforms: Vec<Option<Arc<str>>>,
+}
+
+impl<'p> EntityNames<'p> {
+    fn new(profile: &'p Profile) -> Self {
+        EntityNames {
+            profile,
+            products: vec![None; profile.products.len()],
+            platforms: vec![None; profile.platforms.len()],
+        }
+    }
+
+    fn entity(&mut self, binding: &Binding<'_>) -> Entity {
+        let profile = self.profile;
+        let (products, platforms) = (&mut self.products, &mut self.platforms);
+        entity_with(
+            binding,
+            |i| cached(products, i, || product_ref(profile, i)),
+            |i| cached(platforms, i, || platform_name(profile, i)),
+        )
+    }
+
+    /// A bound variable's value: an entity's name, or the value written out.
+    fn bound(&mut self, v: &Value<'_>, ty: &Type) -> Arc<str> {
+        let profile = self.profile;
+        match v {
+            Value::Product(i) => cached(&mut self.products, *i, || product_ref(profile, *i)).name,
+            Value::Platform(i) => cached(&mut self.platforms, *i, || platform_name(profile, *i)),
+            other => Arc::from(format_value(other, ty, profile, Style::Evidence)),
+        }
+    }
+}
+
+/// Entry `i` of `cache`, made by `make` on first use.
+fn cached<T: Clone>(cache: &mut [Option<T>], i: u32, make: impl FnOnce() -> T) -> T {
+    match cache.get_mut(i as usize) {
+        Some(slot) => slot.get_or_insert_with(make).clone(),
+        None => make(),
+    }
 }
 
 /// Why a binding could not be assessed, in words.
@@ -194,6 +257,8 @@ pub struct Explainer<'a> {
     rule_texts: HashMap<*const RuleDecl, Rc<RuleText<'a>>, BuildHasherDefault<AddressHasher>>,
     /// The name of a condition's evidence line.
     when: Arc<str>,
+    /// Products' and platforms' names, shared by the advice about them.
+    names: EntityNames<'a>,
     /// The rule file whose expressions are being explained (for `as_written`).
     current_file: usize,
 }
@@ -212,6 +277,7 @@ impl<'a> Explainer<'a> {
             trace: Trace::default(),
             rule_texts: HashMap::default(),
             when: Arc::from("when"),
+            names: EntityNames::new(eval.profile),
             current_file: 0,
         }
     }
@@ -274,7 +340,7 @@ impl<'a> Explainer<'a> {
             severity: level,
             area: text.area.clone(),
             heuristic: text.heuristic.clone(),
-            entity: binding_entity(self.profile, binding),
+            entity: self.names.entity(binding),
             message,
             rationale,
             actions,
@@ -333,8 +399,8 @@ impl<'a> Explainer<'a> {
         binding: &Binding<'a>,
         frame: &mut Frame<'a>,
     ) -> Evidence {
-        let profile = self.profile;
         let text = self.rule_text(rule);
+        let names = &mut self.names;
         let bindings = rule
             .bindings
             .iter()
@@ -342,7 +408,7 @@ impl<'a> Explainer<'a> {
             .zip(&binding.values)
             .map(|((b, name), v)| Bound {
                 name: name.clone(),
-                value: format_value(v, &b.ty, profile, Style::Evidence),
+                value: names.bound(v, &b.ty),
             })
             .collect();
 
@@ -605,11 +671,11 @@ impl<'a> Explainer<'a> {
     }
 
     /// The data gap and the not-assessed line for an unknown outcome.
-    fn not_assessed(&self, rule: &RuleDecl, binding: &Binding<'a>, u: &Unknown) -> NotAssessed {
+    fn not_assessed(&mut self, rule: &RuleDecl, binding: &Binding<'a>, u: &Unknown) -> NotAssessed {
         NotAssessed {
             rule: rule.id.clone(),
             title: rule.title.clone(),
-            entity: binding_entity(self.profile, binding),
+            entity: self.names.entity(binding),
             reason: unknown_reason(self.profile, u),
         }
     }
@@ -618,7 +684,11 @@ impl<'a> Explainer<'a> {
 /// The exact decimal of a numeric value.
 fn exact(v: &crate::eval::value::Eval<'_>) -> Option<String> {
     match v {
-        Ok(Value::Num(d)) => Some(d.normalize().to_string()),
+        Ok(Value::Num(d)) => {
+            let mut out = String::with_capacity(32);
+            crate::money::write_exact(&mut out, *d);
+            Some(out)
+        }
         _ => None,
     }
 }

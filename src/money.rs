@@ -289,6 +289,48 @@ pub fn write_number(out: &mut String, d: Decimal) {
     let _ = write_fraction(out, (value % 100) as u8);
 }
 
+/// The exact decimal, as `Decimal::normalize().to_string()` writes it (`128.8`,
+/// `-0.974285714285714285714285714`, `0`), without allocating: evidence gives the
+/// exact value of every computed figure, for tools that recompute them.
+pub fn write_exact(out: &mut String, d: Decimal) {
+    let mut mantissa = d.mantissa().unsigned_abs();
+    let mut scale = d.scale();
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if mantissa == 0 {
+        out.push('0');
+        return;
+    }
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    // A 96-bit mantissa has at most 29 digits; a scale of up to 28 can put a "0."
+    // before them.
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut rest = mantissa;
+    let mut written = 0u32;
+    while rest > 0 || written <= scale {
+        if written == scale && scale > 0 {
+            at -= 1;
+            if let Some(b) = digits.get_mut(at) {
+                *b = b'.';
+            }
+        }
+        at -= 1;
+        if let Some(b) = digits.get_mut(at) {
+            *b = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        written += 1;
+    }
+    for &b in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(b));
+    }
+}
+
 /// The hundredths `c` (below 100) as a fraction with trailing zeros dropped:
 /// nothing, `.5` or `.25`.
 fn write_fraction<W: fmt::Write>(w: &mut W, c: u8) -> fmt::Result {
@@ -523,6 +565,37 @@ mod tests {
             let mut out = String::new();
             write_number(&mut out, d);
             assert_eq!(out, expected, "{text}");
+        }
+    }
+
+    /// The exact writer gives the normalised decimal's own text.
+    #[test]
+    fn exact_text_matches_the_normalised_decimal() {
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "-0.000",
+            "128.80",
+            "-0.974285714285714285714285714",
+            "35.714285714285714285714285714",
+            "0.5",
+            "-7",
+            "1000",
+            "0.0000000000000000000000000001",
+            "-0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "0.1000",
+        ]
+        .iter()
+        .map(|t| m(t).0)
+        .collect();
+        cases.push(Decimal::ONE / Decimal::from(3));
+        cases.push(Decimal::from(-2) / Decimal::from(3));
+        for d in cases {
+            let mut out = String::from("x");
+            write_exact(&mut out, d);
+            assert_eq!(out, format!("x{}", d.normalize()), "{d:?}");
         }
     }
 

@@ -402,8 +402,7 @@ fn net_margin_overhead_upstream_and_return_match_plain_decimal_arithmetic() {
                 .products
                 .iter()
                 .find(|r| {
-                    Some(r.text("sku").unwrap())
-                        == b.entity.product.as_ref().map(|x| x.sku.as_str())
+                    Some(r.text("sku").unwrap()) == b.entity.product.as_ref().map(|x| &*x.sku)
                 })
                 .unwrap();
             let platform = p
@@ -445,8 +444,7 @@ fn net_margin_overhead_upstream_and_return_match_plain_decimal_arithmetic() {
                 .products
                 .iter()
                 .find(|r| {
-                    Some(r.text("sku").unwrap())
-                        == b.entity.product.as_ref().map(|x| x.sku.as_str())
+                    Some(r.text("sku").unwrap()) == b.entity.product.as_ref().map(|x| &*x.sku)
                 })
                 .unwrap();
             let price = money(product, "price").unwrap();

@@ -13,6 +13,7 @@
 pub mod git;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -220,9 +221,9 @@ fn advice(r: &Recommendation) -> Advice {
 }
 
 /// The key recommendations are matched by.
-fn key(r: &Recommendation) -> (String, Option<String>, Option<String>) {
+fn key(r: &Recommendation) -> (Arc<str>, Option<Arc<str>>, Option<Arc<str>>) {
     (
-        r.rule.to_string(),
+        r.rule.clone(),
         r.entity.product.as_ref().map(|p| p.sku.clone()),
         r.entity.platform.clone(),
     )
@@ -358,7 +359,7 @@ fn changed_params(old: &Report, new: &Report) -> (ParamValues, ParamValues) {
 /// Compares one profile's two reports.
 pub fn compare(old: &Report, new: &Report, notes: Vec<String>) -> ProfileDiff {
     let (params_before, params_after) = changed_params(old, new);
-    type Key = (String, Option<String>, Option<String>);
+    type Key = (Arc<str>, Option<Arc<str>>, Option<Arc<str>>);
     let mut groups: BTreeMap<Key, (Vec<&Recommendation>, Vec<&Recommendation>)> = BTreeMap::new();
     for r in &old.recommendations {
         groups.entry(key(r)).or_default().0.push(r);
