@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::advice::{
@@ -216,9 +215,12 @@ fn rule_exprs(rule: &RuleDecl) -> Vec<&Expr> {
     all
 }
 
-/// What every recommendation of one rule shares, made once per report: many
-/// bindings of one rule fire.
-struct RuleText<'a> {
+/// What every recommendation of one rule shows that does not depend on the
+/// profile: its names, formulas and location. Made on the rule's first
+/// recommendation and kept with the checked rule ([`RuleDecl::explained`]), so
+/// every report, and every profile of an audit, shares it.
+#[derive(Debug)]
+pub struct RuleText {
     id: Arc<str>,
     title: Arc<str>,
     area: Arc<str>,
@@ -226,12 +228,14 @@ struct RuleText<'a> {
     location: RuleLocation,
     /// The rule's variables, in binding order.
     bound_names: Vec<Arc<str>>,
-    /// The rule's own lets, in order.
+    /// The rule's own lets, in order: names and formulas.
     let_names: Vec<Arc<str>>,
-    /// The top-level parts of the condition, each an evidence line.
-    conjuncts: Vec<&'a Expr>,
-    /// `escalate error`, ..., in the order of the rule's escalations.
+    let_formulas: Vec<Arc<str>>,
+    /// The formula of each top-level part of the condition (see [`conjuncts_of`]).
+    when_formulas: Vec<Arc<str>>,
+    /// `escalate error`, ..., and their conditions, in the rule's order.
     escalate_names: Vec<Arc<str>>,
+    escalate_formulas: Vec<Arc<str>>,
     /// The global lets and params the rule reads, directly or through lets.
     lets_read: Vec<usize>,
     params_read: Vec<usize>,
@@ -253,8 +257,9 @@ pub struct Explainer<'a> {
     params_used: Vec<Option<ParamUsed>>,
     /// The tracer, kept between recommendations so its table is allocated once.
     trace: Trace<'a>,
-    /// Each rule's fixed text, by address, made once and shared by its advice.
-    rule_texts: HashMap<*const RuleDecl, Rc<RuleText<'a>>, BuildHasherDefault<AddressHasher>>,
+    /// The top-level parts of the condition being explained, kept between
+    /// recommendations so the list is allocated once.
+    conjuncts: Vec<&'a Expr>,
     /// The name of a condition's evidence line.
     when: Arc<str>,
     /// Products' and platforms' names, shared by the advice about them.
@@ -275,7 +280,7 @@ impl<'a> Explainer<'a> {
             formulas: HashMap::default(),
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
-            rule_texts: HashMap::default(),
+            conjuncts: Vec::new(),
             when: Arc::from("when"),
             names: EntityNames::new(eval.profile),
             current_file: 0,
@@ -350,21 +355,28 @@ impl<'a> Explainer<'a> {
     }
 
     /// The fixed text of `rule`'s advice, made on its first recommendation.
-    fn rule_text(&mut self, rule: &'a RuleDecl) -> Rc<RuleText<'a>> {
-        if let Some(t) = self.rule_texts.get(&(rule as *const RuleDecl)) {
-            return t.clone();
-        }
+    fn rule_text(&self, rule: &'a RuleDecl) -> Arc<RuleText> {
+        rule.explained
+            .get_or_init(|| Arc::new(self.make_rule_text(rule)))
+            .clone()
+    }
+
+    fn make_rule_text(&self, rule: &RuleDecl) -> RuleText {
         let (lets_read, params_read) = self.reads_of(rule);
         let file = self.rules.files.get(rule.loc.file);
+        let formula =
+            |e: &Expr| -> Arc<str> { Arc::from(one_line(file.map_or("", |f| f.slice(e.span)))) };
         let mut conjuncts = Vec::new();
         conjuncts_of(&rule.when, &mut conjuncts);
-        let text = Rc::new(RuleText {
-            conjuncts,
+        RuleText {
+            let_formulas: rule.lets.iter().map(|l| formula(&l.expr)).collect(),
+            when_formulas: conjuncts.iter().map(|c| formula(c)).collect(),
             escalate_names: rule
                 .escalations
                 .iter()
                 .map(|(level, _)| Arc::from(format!("escalate {}", level.as_str())))
                 .collect(),
+            escalate_formulas: rule.escalations.iter().map(|(_, c)| formula(c)).collect(),
             id: Arc::from(rule.id.as_str()),
             title: Arc::from(rule.title.as_str()),
             area: Arc::from(rule.area),
@@ -385,10 +397,7 @@ impl<'a> Explainer<'a> {
                 .collect(),
             lets_read,
             params_read,
-        });
-        self.rule_texts
-            .insert(rule as *const RuleDecl, text.clone());
-        text
+        }
     }
 
     /// The values behind a binding's outcome: bindings, global lets read, local lets,
@@ -429,24 +438,32 @@ impl<'a> Explainer<'a> {
         }
         let _ = self.ctx.eval_bool(&rule.when, frame, &mut trace);
         let _ = severity(&mut self.ctx, rule, frame, &mut trace);
-        for (l, name) in rule.lets.iter().zip(&text.let_names) {
+        for ((l, name), formula) in rule
+            .lets
+            .iter()
+            .zip(&text.let_names)
+            .zip(&text.let_formulas)
+        {
             let value = trace
                 .get(&l.expr)
                 .cloned()
                 .unwrap_or(Ok(Value::Bool(false)));
             steps.push(Step {
                 name: name.clone(),
-                formula: self.text_of(rule.loc.file, &l.expr),
+                formula: formula.clone(),
                 values: self.subst(&l.expr, &trace),
                 result: self.result(&value, &l.expr.ty),
                 exact: exact(&value),
             });
         }
-        for &c in &text.conjuncts {
+        let mut conjuncts = std::mem::take(&mut self.conjuncts);
+        conjuncts.clear();
+        conjuncts_of(&rule.when, &mut conjuncts);
+        for (&c, formula) in conjuncts.iter().zip(&text.when_formulas) {
             let value = trace.get(c).cloned();
             steps.push(Step {
                 name: self.when.clone(),
-                formula: self.text_of(rule.loc.file, c),
+                formula: formula.clone(),
                 values: self.subst(c, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &c.ty),
@@ -455,11 +472,17 @@ impl<'a> Explainer<'a> {
                 exact: None,
             });
         }
-        for ((_, cond), name) in rule.escalations.iter().zip(&text.escalate_names) {
+        self.conjuncts = conjuncts;
+        let escalations = rule
+            .escalations
+            .iter()
+            .zip(&text.escalate_names)
+            .zip(&text.escalate_formulas);
+        for (((_, cond), name), formula) in escalations {
             let value = trace.get(cond).cloned();
             steps.push(Step {
                 name: name.clone(),
-                formula: self.text_of(rule.loc.file, cond),
+                formula: formula.clone(),
                 values: self.subst(cond, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &cond.ty),
@@ -483,10 +506,10 @@ impl<'a> Explainer<'a> {
     }
 
     /// The global lets and params `rule` reads, directly or through lets, in id order.
-    fn reads_of(&self, rule: &'a RuleDecl) -> (Vec<usize>, Vec<usize>) {
+    fn reads_of(&self, rule: &RuleDecl) -> (Vec<usize>, Vec<usize>) {
         let mut lets_read: BTreeSet<usize> = BTreeSet::new();
         let mut params_read: BTreeSet<usize> = BTreeSet::new();
-        let mut queue: Vec<&'a Expr> = rule_exprs(rule);
+        let mut queue: Vec<&Expr> = rule_exprs(rule);
         while let Some(e) = queue.pop() {
             match e.kind {
                 ExprKind::Param(id) => {

@@ -221,6 +221,9 @@ pub struct RuleDecl {
     pub loc: Loc,
     /// Where the `when` condition is written.
     pub when_span: Span,
+    /// The rule's names, formulas and location as advice shows them, made by the
+    /// explainer on the rule's first recommendation and shared by every report.
+    pub explained: std::sync::OnceLock<std::sync::Arc<crate::explain::RuleText>>,
 }
 
 /// `var in source` of a rule.

@@ -367,6 +367,7 @@ impl Checker {
                 span: rule_span,
             },
             when_span,
+            explained: std::sync::OnceLock::new(),
         })
     }
 
