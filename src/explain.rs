@@ -18,7 +18,8 @@ use crate::check::walk;
 use crate::eval::interp::{AddressHasher, Ctx, Frame, NoTrace, Trace};
 use crate::eval::value::Value;
 use crate::eval::{
-    Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, rule_frame, severity,
+    Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, prepare_frame,
+    rule_frame, severity,
 };
 use crate::money::{Money, Percent, write_number};
 use crate::profile::{Date, Profile};
@@ -77,6 +78,13 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
                 out.push_str(&join_and(&items));
             }
         }
+    }
+}
+
+/// Sets `binding`'s values in the slots of `rule`'s variables.
+fn bind_frame<'a>(frame: &mut Frame<'a>, rule: &RuleDecl, binding: &Binding<'a>) {
+    for (b, v) in rule.bindings.iter().zip(&binding.values) {
+        frame.set(b.slot, v.clone());
     }
 }
 
@@ -257,6 +265,9 @@ pub struct Explainer<'a> {
     params_used: Vec<Option<ParamUsed>>,
     /// The tracer, kept between recommendations so its table is allocated once.
     trace: Trace<'a>,
+    /// The frame of the recommendation being explained, kept between
+    /// recommendations so its slots are allocated once.
+    frame: Frame<'a>,
     /// The top-level parts of the condition being explained, kept between
     /// recommendations so the list is allocated once.
     conjuncts: Vec<&'a Expr>,
@@ -281,6 +292,7 @@ impl<'a> Explainer<'a> {
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
             conjuncts: Vec::new(),
+            frame: Frame::new(0, Vec::new()),
             when: Arc::from("when"),
             names: EntityNames::new(eval.profile),
             current_file: 0,
@@ -301,9 +313,7 @@ impl<'a> Explainer<'a> {
 
     fn frame_for(&self, rule: &'a RuleDecl, binding: &Binding<'a>) -> Frame<'a> {
         let mut frame = rule_frame(rule);
-        for (b, v) in rule.bindings.iter().zip(&binding.values) {
-            frame.set(b.slot, v.clone());
-        }
+        bind_frame(&mut frame, rule, binding);
         frame
     }
 
@@ -329,7 +339,10 @@ impl<'a> Explainer<'a> {
         binding: &Binding<'a>,
         level: Severity,
     ) -> Recommendation {
-        let mut frame = self.frame_for(rule, binding);
+        // One frame serves every recommendation, emptied for each.
+        let mut frame = std::mem::replace(&mut self.frame, Frame::new(0, Vec::new()));
+        prepare_frame(&mut frame, rule);
+        bind_frame(&mut frame, rule, binding);
         let evidence = self.evidence(rule, binding, &mut frame);
         let message = self.render(&rule.advise, &mut frame);
         let rationale = self.render(&rule.because, &mut frame);
@@ -338,6 +351,7 @@ impl<'a> Explainer<'a> {
             .iter()
             .map(|a| self.render(a, &mut frame))
             .collect();
+        self.frame = frame;
         let text = self.rule_text(rule);
         Recommendation {
             rule: text.id.clone(),
@@ -421,11 +435,13 @@ impl<'a> Explainer<'a> {
             })
             .collect();
 
-        let mut steps: Vec<Step> = text
-            .lets_read
-            .iter()
-            .filter_map(|id| self.let_step(*id))
-            .collect();
+        let mut steps: Vec<Step> = Vec::with_capacity(
+            text.lets_read.len()
+                + text.let_names.len()
+                + text.when_formulas.len()
+                + text.escalate_names.len(),
+        );
+        steps.extend(text.lets_read.iter().filter_map(|id| self.let_step(*id)));
 
         self.current_file = rule.loc.file;
         let mut trace = std::mem::take(&mut self.trace);

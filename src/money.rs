@@ -293,41 +293,52 @@ pub fn write_number(out: &mut String, d: Decimal) {
 /// `-0.974285714285714285714285714`, `0`), without allocating: evidence gives the
 /// exact value of every computed figure, for tools that recompute them.
 pub fn write_exact(out: &mut String, d: Decimal) {
-    let mut mantissa = d.mantissa().unsigned_abs();
-    let mut scale = d.scale();
-    while scale > 0 && mantissa % 10 == 0 {
-        mantissa /= 10;
-        scale -= 1;
+    // The mantissa's digits, least significant first. A 96-bit mantissa has at
+    // most 29; it is split at 10^19 so that the digits come from 64-bit
+    // divisions, several times cheaper than 128-bit ones.
+    const SPLIT: u128 = 10_000_000_000_000_000_000;
+    let mantissa = d.mantissa().unsigned_abs();
+    let (high, low) = ((mantissa / SPLIT) as u64, (mantissa % SPLIT) as u64);
+    let mut digits = [0u8; 40];
+    let mut len = 0;
+    let mut put = |mut n: u64, at_least: usize| {
+        while n > 0 || len < at_least {
+            if let Some(b) = digits.get_mut(len) {
+                *b = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            len += 1;
+        }
+    };
+    // The low part is padded to 19 digits when a high part follows it.
+    put(low, if high > 0 { 19 } else { 0 });
+    put(high, 0);
+    // Trailing zeros of the fraction are not written (`normalize`).
+    let scale = d.scale() as usize;
+    let mut skip = 0;
+    while skip < scale && skip < len && digits.get(skip) == Some(&b'0') {
+        skip += 1;
     }
-    if mantissa == 0 {
+    let scale = scale - skip;
+    let digits = digits.get(skip..len.max(skip)).unwrap_or_default();
+    if digits.is_empty() {
         out.push('0');
         return;
     }
     if d.is_sign_negative() {
         out.push('-');
     }
-    // A 96-bit mantissa has at most 29 digits; a scale of up to 28 can put a "0."
-    // before them.
-    let mut digits = [0u8; 40];
-    let mut at = digits.len();
-    let mut rest = mantissa;
-    let mut written = 0u32;
-    while rest > 0 || written <= scale {
-        if written == scale && scale > 0 {
-            at -= 1;
-            if let Some(b) = digits.get_mut(at) {
-                *b = b'.';
-            }
-        }
-        at -= 1;
-        if let Some(b) = digits.get_mut(at) {
-            *b = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        written += 1;
+    // Most significant first, with a point `scale` digits from the end and a
+    // leading "0." (and zeros) when the value is below one.
+    if digits.len() <= scale {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - digits.len()));
     }
-    for &b in digits.get(at..).unwrap_or_default() {
+    for (i, &b) in digits.iter().enumerate().rev() {
         out.push(char::from(b));
+        if i == scale && i > 0 && digits.len() > scale {
+            out.push('.');
+        }
     }
 }
 
@@ -586,6 +597,10 @@ mod tests {
             "-79228162514264337593543950335",
             "7.9228162514264337593543950335",
             "0.1000",
+            "10000000000000000000",
+            "10000000000000000005",
+            "1.0000000000000000005",
+            "-100000000000000000000.5",
         ]
         .iter()
         .map(|t| m(t).0)

@@ -12,7 +12,7 @@ pub mod value;
 use crate::check::ir::{Expr, ExprKind, RuleDecl, RuleSet, Severity, SourceIr};
 use crate::check::walk;
 use crate::profile::Profile;
-use interp::{Ctx, Frame, NoTrace, Tracer};
+use interp::{Ctx, Frame, NoTrace, Slot, Tracer};
 pub use params::{CliParam, ParamSource, ParamsInForce};
 pub use value::{EntityRef, MissingFact, Unknown, Value};
 
@@ -25,15 +25,12 @@ pub struct Binding<'a> {
 
 impl Binding<'_> {
     /// The products and platforms this binding is about, in binding order.
-    pub fn entities(&self) -> Vec<EntityRef> {
-        self.values
-            .iter()
-            .filter_map(|v| match v {
-                Value::Product(i) => Some(EntityRef::Product(*i)),
-                Value::Platform(i) => Some(EntityRef::Platform(*i)),
-                _ => None,
-            })
-            .collect()
+    pub fn entities(&self) -> impl Iterator<Item = EntityRef> + '_ {
+        self.values.iter().filter_map(|v| match v {
+            Value::Product(i) => Some(EntityRef::Product(*i)),
+            Value::Platform(i) => Some(EntityRef::Platform(*i)),
+            _ => None,
+        })
     }
 }
 
@@ -117,13 +114,23 @@ pub fn param_values(params: &ParamsInForce) -> Vec<Value<'_>> {
 
 /// A frame for `rule` with its local lets registered by slot.
 pub fn rule_frame<'a>(rule: &'a RuleDecl) -> Frame<'a> {
-    let mut lets = vec![None; rule.frame_size];
+    let mut frame = Frame::new(0, Vec::new());
+    prepare_frame(&mut frame, rule);
+    frame
+}
+
+/// Makes `frame` an empty frame for `rule`, keeping its allocations: the
+/// explainer fills one frame per recommendation.
+pub fn prepare_frame<'a>(frame: &mut Frame<'a>, rule: &'a RuleDecl) {
+    frame.slots.clear();
+    frame.slots.resize(rule.frame_size, Slot::Empty);
+    frame.lets.clear();
+    frame.lets.resize(rule.frame_size, None);
     for l in &rule.lets {
-        if let Some(slot) = lets.get_mut(l.slot) {
+        if let Some(slot) = frame.lets.get_mut(l.slot) {
             *slot = Some(&l.expr);
         }
     }
-    Frame::new(rule.frame_size, lets)
 }
 
 /// A conjunct of a rule's `where` filter.
@@ -455,8 +462,14 @@ platforms:
         let eval = evaluate(&rules, &profile, &params, false);
         let r = &eval.results[0];
         (
-            r.fired.iter().map(|f| f.binding.entities()).collect(),
-            r.unknown.iter().map(|(b, _)| b.entities()).collect(),
+            r.fired
+                .iter()
+                .map(|f| f.binding.entities().collect())
+                .collect(),
+            r.unknown
+                .iter()
+                .map(|(b, _)| b.entities().collect())
+                .collect(),
             r.passes,
         )
     }
