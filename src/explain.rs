@@ -612,7 +612,9 @@ impl<'a> Explainer<'a> {
 
     /// [`Self::subst`] into `out`. A part the evaluation never needed (the right
     /// side of a decided `or`) is shown as written, so the line still reads as a
-    /// formula rather than as gaps.
+    /// formula rather than as gaps. The operators written out here are those
+    /// [`crate::eval::interp::shows_operands`] lists: a traced run records values
+    /// only that deep.
     fn write_subst(&self, out: &mut String, e: &Expr, t: &Trace<'a>) {
         if t.get(e).is_none() && !matches!(e.kind, ExprKind::Lit(_)) {
             out.push_str(&self.as_written(e));

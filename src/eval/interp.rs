@@ -5,7 +5,6 @@
 //! unknown` is false, `true or unknown` is true, so a rule is "cannot assess" only
 //! when its outcome truly depends on a missing fact.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
@@ -22,6 +21,21 @@ pub trait Tracer<'a> {
     const ON: bool;
     /// Records `value` for `expr`.
     fn record(&mut self, expr: &'a Expr, value: &Eval<'a>);
+}
+
+/// Whether evidence writes out the operands of `kind` (see `explain::write_subst`),
+/// so that a traced run must record their values too.
+pub fn shows_operands(kind: &ExprKind) -> bool {
+    matches!(
+        kind,
+        ExprKind::Arith(..)
+            | ExprKind::Compare(..)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Not(_)
+            | ExprKind::Neg(_)
+            | ExprKind::Paren(_)
+    )
 }
 
 /// Records nothing: the plain path.
@@ -52,20 +66,30 @@ impl std::hash::Hasher for AddressHasher {
     }
 }
 
-/// Records the last value of every sub-expression, keyed by the node's address
-/// (nodes live in the rule set, which outlives the trace).
+/// Records the value of every expression evidence shows, keyed by the node's
+/// address (nodes live in the rule set, which outlives the trace).
+///
+/// A list searched from its end, not a hash map: only operators and their
+/// first non-operator operands are recorded (see [`Ctx::eval`]), a few dozen
+/// nodes of one rule, each evaluated once per traced binding; a hash map's
+/// inserts and rehashing cost more than the scans.
 #[derive(Default)]
 pub struct Trace<'a> {
-    values: HashMap<*const Expr, Eval<'a>, std::hash::BuildHasherDefault<AddressHasher>>,
+    values: Vec<(*const Expr, Eval<'a>)>,
 }
 
 impl<'a> Trace<'a> {
-    /// The value recorded for `expr`.
+    /// The value recorded last for `expr`.
     pub fn get(&self, expr: &Expr) -> Option<&Eval<'a>> {
-        self.values.get(&(expr as *const Expr))
+        let key = expr as *const Expr;
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
     }
 
-    /// Forgets every value, keeping the table's allocation for the next binding.
+    /// Forgets every value, keeping the list's allocation for the next binding.
     pub fn clear(&mut self) {
         self.values.clear();
     }
@@ -74,7 +98,7 @@ impl<'a> Trace<'a> {
 impl<'a> Tracer<'a> for Trace<'a> {
     const ON: bool = true;
     fn record(&mut self, expr: &'a Expr, value: &Eval<'a>) {
-        self.values.insert(expr as *const Expr, value.clone());
+        self.values.push((expr as *const Expr, value.clone()));
     }
 }
 
@@ -168,7 +192,16 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Eval<'a> {
-        let v = self.eval_inner(e, frame, t);
+        // Evidence writes out operators down to their first operand that is not
+        // an operator (a field, a let, a call, an aggregate) and shows that
+        // operand's value alone: nothing inside it is ever shown. So a traced run
+        // records such an operand's value but computes it untraced, on the plain
+        // path, instead of recording every element of an aggregate.
+        let v = if T::ON && !shows_operands(&e.kind) {
+            self.eval_inner(e, frame, &mut NoTrace)
+        } else {
+            self.eval_inner(e, frame, t)
+        };
         if T::ON {
             t.record(e, &v);
         }
