@@ -23,6 +23,19 @@ pub trait Tracer<'a> {
     fn record(&mut self, expr: &'a Expr, value: &Eval<'a>);
 }
 
+/// `v / 100`, for `price * commission` (a percent). Moving the decimal point is
+/// exact and gives the quotient's value; rust_decimal divides by 100 with a full
+/// long division, once per product and platform in several rules. (Only the
+/// representation can differ, `5.7600` for `5.76`, and nothing shown or compared
+/// depends on it.)
+fn hundredth(v: Decimal) -> Option<Decimal> {
+    if v.scale() <= 26 {
+        Decimal::try_from_i128_with_scale(v.mantissa(), v.scale() + 2).ok()
+    } else {
+        v.checked_div(Decimal::ONE_HUNDRED)
+    }
+}
+
 /// Whether evidence writes out the operands of `kind` (see `explain::write_subst`),
 /// so that a traced run must record their values too.
 pub fn shows_operands(kind: &ExprKind) -> bool {
@@ -601,7 +614,7 @@ impl<'a> Ctx<'a> {
             Arith::Add => x.checked_add(y),
             Arith::Sub => x.checked_sub(y),
             Arith::Mul => x.checked_mul(y),
-            Arith::MulPercent => x.checked_mul(y).and_then(|v| v.checked_div(hundred)),
+            Arith::MulPercent => x.checked_mul(y).and_then(hundredth),
             Arith::Div => x.checked_div(y),
             Arith::DivToPercent => x.checked_div(y).and_then(|v| v.checked_mul(hundred)),
             Arith::DivByPercent => x.checked_mul(hundred).and_then(|v| v.checked_div(y)),
@@ -900,5 +913,40 @@ fn compare(cmp: Cmp, x: &Value<'_>, y: &Value<'_>) -> bool {
         (Cmp::Gt, Some(o)) => o == Ordering::Greater,
         (Cmp::Ge, Some(o)) => o != Ordering::Less,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Moving the point gives the value rust_decimal's division by 100 gives, at
+    /// every scale, for large mantissas, and where the point cannot move.
+    #[test]
+    fn hundredth_is_division_by_a_hundred() {
+        let mut cases: Vec<Decimal> = [
+            "0",
+            "576.00",
+            "5.76",
+            "-12.5",
+            "7",
+            "0.05",
+            "123456789.123",
+            "79228162514264337593543950335",
+            "-7922816251426433759354395033.5",
+            "35.714285714285714285714285714",
+            "1.0000000000000000000000000001",
+            "0.00000000000000000000000001",
+            "0.000000000000000000000000001",
+        ]
+        .iter()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+        for scale in 0..=28 {
+            cases.push(Decimal::new(-987_654_321_987, scale));
+        }
+        for v in cases {
+            assert_eq!(hundredth(v), v.checked_div(Decimal::ONE_HUNDRED), "{v}");
+        }
     }
 }
