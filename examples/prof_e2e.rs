@@ -1,5 +1,14 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::panic)]
+//! Profiling aid: an audit as `pitfall audit --format json` runs it, N times in a
+//! row, each stage timed apart: load, params + evaluate, report, JSON, and the
+//! drops. Stages run in sequence, so each pays for the caches the others use,
+//! as in a real audit (prof_eval reuses one loaded profile instead).
+//!
+//! `cargo build --profile profiling --example prof_e2e`, then
+//! `target/profiling/examples/prof_e2e PROFILE N [RULES_DIR]` under perf or
+//! callgrind; RULES_DIR (say `benches/subset`) replaces the default rule set.
 use std::time::{Duration, Instant};
+
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let n: u32 = std::env::args()
