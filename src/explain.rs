@@ -34,7 +34,8 @@ enum Style {
 
 /// Formats a value by its type: `¥1,234.50`, `32.3%`, `4,000`, a product's name.
 fn format_value(v: &Value<'_>, ty: &Type, profile: &Profile, style: Style) -> String {
-    let mut out = String::new();
+    // Room for an amount or a name without growing (`-¥1,234,567.89`).
+    let mut out = String::with_capacity(24);
     write_value(&mut out, v, ty, profile, style);
     out
 }
@@ -605,7 +606,8 @@ impl<'a> Explainer<'a> {
 
     /// The expression with values in place of names: `¥399.00 − ¥210.00 − ...`.
     fn subst(&self, e: &Expr, t: &Trace<'a>) -> String {
-        let mut out = String::with_capacity(64);
+        // Values usually take about the room their names take in the formula.
+        let mut out = String::with_capacity(e.span.len() + 32);
         self.write_subst(&mut out, e, t);
         out
     }
