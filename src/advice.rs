@@ -9,6 +9,7 @@
 //! an `Arc<str>`, shared by every recommendation that shows it: a report had about
 //! fifty allocations per recommendation, a third of them copies of such text.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -65,8 +66,8 @@ pub struct Step {
     pub formula: Arc<str>,
     /// The formula with every value filled in (`¥399.00 − ¥210.00 − ...`).
     pub values: String,
-    /// The result, formatted by its unit.
-    pub result: String,
+    /// The result, formatted by its unit (`true` and `false` are not allocated).
+    pub result: Cow<'static, str>,
     /// The exact decimal behind a numeric result (money and counts in their units,
     /// percents in percent points), for tools that recompute the figures.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 //! so its evidence shows every value the condition used; the plain path never pays
 //! for it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
@@ -24,7 +25,7 @@ use crate::eval::{
 use crate::fasthash::FastMap;
 use crate::money::{Money, Percent, write_number};
 use crate::profile::{Date, Profile};
-use crate::text::{join_and, one_line};
+use crate::text::one_line;
 
 /// How values are written: in messages for clients, or in evidence lines.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,14 +71,16 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
                 Type::List(t) => (**t).clone(),
                 _ => Type::Text,
             };
-            let items: Vec<String> = l
-                .iter()
-                .map(|v| format_value(&v, &elem, profile, style))
-                .collect();
-            if items.is_empty() {
+            // "a, b and c", as `join_and` words it, written in place.
+            let n = l.len();
+            if n == 0 {
                 out.push_str("none");
-            } else {
-                out.push_str(&join_and(&items));
+            }
+            for (i, v) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(if i + 1 == n { " and " } else { ", " });
+                }
+                write_value(out, &v, &elem, profile, style);
             }
         }
     }
@@ -485,7 +488,7 @@ impl<'a> Explainer<'a> {
                 values: self.subst(c, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &c.ty),
-                    None => "not needed".to_owned(),
+                    None => Cow::Borrowed("not needed"),
                 },
                 exact: None,
             });
@@ -504,7 +507,7 @@ impl<'a> Explainer<'a> {
                 values: self.subst(cond, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &cond.ty),
-                    None => "not needed".to_owned(),
+                    None => Cow::Borrowed("not needed"),
                 },
                 exact: None,
             });
@@ -598,10 +601,13 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> String {
+    fn result(&self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> Cow<'static, str> {
         match v {
-            Ok(v) => format_value(v, ty, self.profile, Style::Evidence),
-            Err(u) => format!("unknown: {}", unknown_reason(self.profile, u)),
+            // Every condition's line ends in one of these two words.
+            Ok(Value::Bool(true)) => Cow::Borrowed("true"),
+            Ok(Value::Bool(false)) => Cow::Borrowed("false"),
+            Ok(v) => Cow::Owned(format_value(v, ty, self.profile, Style::Evidence)),
+            Err(u) => Cow::Owned(format!("unknown: {}", unknown_reason(self.profile, u))),
         }
     }
 

@@ -200,7 +200,7 @@ fn numbers(r: &Recommendation) -> Vec<Number> {
         {
             out.push(Number {
                 name: s.name.to_string(),
-                value: s.result.clone(),
+                value: s.result.to_string(),
                 exact: exact.clone(),
             });
         }
