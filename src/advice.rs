@@ -131,8 +131,8 @@ pub struct Recommendation {
     pub entity: Entity,
     /// The message, values filled in.
     pub message: String,
-    /// Why it matters.
-    pub rationale: String,
+    /// Why it matters (shared by the rule's advice when it has no values in it).
+    pub rationale: Arc<str>,
     /// What to do.
     pub actions: Vec<String>,
     /// The numbers behind it.

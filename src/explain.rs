@@ -86,6 +86,18 @@ fn write_value(out: &mut String, v: &Value<'_>, ty: &Type, profile: &Profile, st
     }
 }
 
+/// A template's text when it has no values to fill in.
+fn fixed_text(t: &Template) -> Option<String> {
+    let mut out = String::new();
+    for part in &t.parts {
+        match part {
+            TemplatePart::Text(s) => out.push_str(s),
+            TemplatePart::Value(_) => return None,
+        }
+    }
+    Some(out)
+}
+
 /// Sets `binding`'s values in the slots of `rule`'s variables.
 fn bind_frame<'a>(frame: &mut Frame<'a>, rule: &RuleDecl, binding: &Binding<'a>) {
     for (b, v) in rule.bindings.iter().zip(&binding.values) {
@@ -252,6 +264,8 @@ pub struct RuleText {
     /// The global lets and params the rule reads, directly or through lets.
     lets_read: Vec<usize>,
     params_read: Vec<usize>,
+    /// The rationale, when it has no values to fill in (every default rule's).
+    rationale: Option<Arc<str>>,
 }
 
 /// Builds reports: one `Ctx` per profile, shared by every rule's explanations.
@@ -350,14 +364,17 @@ impl<'a> Explainer<'a> {
         bind_frame(&mut frame, rule, binding);
         let evidence = self.evidence(rule, binding, &mut frame);
         let message = self.render(&rule.advise, &mut frame);
-        let rationale = self.render(&rule.because, &mut frame);
+        let text = self.rule_text(rule);
+        let rationale = match &text.rationale {
+            Some(fixed) => fixed.clone(),
+            None => Arc::from(self.render(&rule.because, &mut frame)),
+        };
         let actions = rule
             .actions
             .iter()
             .map(|a| self.render(a, &mut frame))
             .collect();
         self.frame = frame;
-        let text = self.rule_text(rule);
         Recommendation {
             rule: text.id.clone(),
             title: text.title.clone(),
@@ -416,6 +433,7 @@ impl<'a> Explainer<'a> {
                 .collect(),
             lets_read,
             params_read,
+            rationale: fixed_text(&rule.because).map(Arc::from),
         }
     }
 

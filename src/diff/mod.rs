@@ -290,7 +290,7 @@ fn compare_pair(
         }),
         title_change: differs(&old.title.to_string(), &new.title.to_string()),
         message: differs(&old.message, &new.message),
-        rationale: differs(&old.rationale, &new.rationale),
+        rationale: differs(&old.rationale.to_string(), &new.rationale.to_string()),
         actions: (old.actions != new.actions).then(|| Change {
             before: old.actions.clone(),
             after: new.actions.clone(),
@@ -309,7 +309,7 @@ fn compare_pair(
         let texts = |r: &Recommendation, values: &[(String, String)]| -> Vec<String> {
             std::iter::once(&*r.title)
                 .chain(std::iter::once(r.message.as_str()))
-                .chain(std::iter::once(r.rationale.as_str()))
+                .chain(std::iter::once(&*r.rationale))
                 .chain(r.actions.iter().map(String::as_str))
                 .map(|t| normalise(t, values))
                 .collect()
@@ -320,7 +320,7 @@ fn compare_pair(
                 .filter(|(_, v)| {
                     let all = std::iter::once(new.message.as_str())
                         .chain(std::iter::once(&*new.title))
-                        .chain(std::iter::once(new.rationale.as_str()))
+                        .chain(std::iter::once(&*new.rationale))
                         .chain(new.actions.iter().map(String::as_str));
                     all.into_iter().any(|t| t.contains(v.as_str()))
                 })
