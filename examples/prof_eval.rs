@@ -1,53 +1,77 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::panic)]
-//! Profiling aid: evaluate the default rule set on a profile N times; with a third
-//! argument, also build the explained report and its JSON, and time the three apart.
+//! Profiling aid, in two modes:
+//! - `eval`: evaluate the rule set N times on one loaded profile;
+//! - `audit`: an audit as `pitfall audit --format json` runs it, N times in a row,
+//!   each stage timed apart: load, params + evaluate, explain, JSON, and the frees.
+//!   Stages run in sequence, so each pays for the caches the others use, as in a
+//!   real audit.
 //!
 //! `cargo build --profile profiling --example prof_eval`, then
-//! `target/profiling/examples/prof_eval PROFILE N [report [RULES_DIR]]` under perf or
-//! callgrind; RULES_DIR (say `benches/subset`) replaces the default rule set.
+//! `target/profiling/examples/prof_eval PROFILE N [eval|audit] [RULES_DIR]` under
+//! perf or callgrind; RULES_DIR (say `benches/subset`) replaces the default rule set.
 use std::time::{Duration, Instant};
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let n: u32 = std::env::args()
-        .nth(2)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000);
-    let with_report = std::env::args().nth(3).is_some();
-    let rules =
-        pitfall::ruleset::load(std::env::args().nth(4).as_deref().map(std::path::Path::new))
+    let args: Vec<String> = std::env::args().collect();
+    let path = args.get(1).unwrap();
+    let n: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let audit = args.get(3).is_some_and(|m| m == "audit");
+    let rules = pitfall::ruleset::load(args.get(4).map(std::path::Path::new))
+        .unwrap_or_else(|_| panic!())
+        .rules;
+    let text = std::fs::read_to_string(path).unwrap();
+    let load = || {
+        pitfall::profile::load(pitfall::source::SourceFile::new("p.yaml", text.clone()))
             .unwrap_or_else(|_| panic!())
-            .rules;
-    let p = pitfall::profile::load_path(std::path::Path::new(&path)).unwrap_or_else(|_| panic!());
-    let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
+    };
+    if !audit {
+        let p = load();
+        let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
+        let start = Instant::now();
+        let mut total = 0;
+        for _ in 0..n {
+            total += pitfall::eval::evaluate(&rules, &p, &params, false)
+                .results
+                .len();
+        }
+        println!("eval {:?} per run ({total})", start.elapsed() / n);
+        return;
+    }
     let options = pitfall::explain::ReportOptions {
         fingerprint: String::new(),
         today: pitfall::profile::Date::parse("2026-11-26").unwrap(),
     };
-    let (mut eval, mut report, mut json) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut t = [Duration::ZERO; 5];
     let mut total = 0;
+    let mut lap = |i: usize, since: &mut Instant| {
+        t[i] += since.elapsed();
+        *since = Instant::now();
+    };
     for _ in 0..n {
-        let t = Instant::now();
+        let mut at = Instant::now();
+        let p = load();
+        lap(0, &mut at);
+        let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
         let e = pitfall::eval::evaluate(&rules, &p, &params, false);
-        eval += t.elapsed();
-        total += e.results.len();
-        if with_report {
-            let t = Instant::now();
-            let r = pitfall::explain::report(&e, &options);
-            report += t.elapsed();
-            let t = Instant::now();
-            total += pitfall::render::json::render(std::slice::from_ref(&r)).len();
-            json += t.elapsed();
-        }
+        lap(1, &mut at);
+        let r = pitfall::explain::report(&e, &options);
+        lap(2, &mut at);
+        let j = pitfall::render::json::render(std::slice::from_ref(&r));
+        total += j.len();
+        lap(3, &mut at);
+        drop(j);
+        drop(r);
+        drop(e);
+        drop(params);
+        drop(p);
+        lap(4, &mut at);
     }
-    if with_report {
-        println!(
-            "per run: eval {:?}, report {:?}, JSON {:?} ({total})",
-            eval / n,
-            report / n,
-            json / n
-        );
-    } else {
-        println!("{:?} per run ({total})", eval / n);
-    }
+    println!(
+        "per run: load {:?}, eval {:?}, explain {:?}, JSON {:?}, free {:?} ({total})",
+        t[0] / n,
+        t[1] / n,
+        t[2] / n,
+        t[3] / n,
+        t[4] / n
+    );
 }

@@ -54,14 +54,10 @@ fn report(o: &mut Out, r: &Report) {
     o.open('{');
     o.key("schema_version");
     o.uint(u64::from(r.schema_version));
-    o.key("profile");
-    o.str(&r.profile);
-    o.key("business");
-    o.str(&r.business);
-    o.key("currency");
-    o.str(&r.currency);
-    o.key("rules_fingerprint");
-    o.str(&r.rules_fingerprint);
+    o.field("profile", &r.profile);
+    o.field("business", &r.business);
+    o.field("currency", &r.currency);
+    o.field("rules_fingerprint", &r.rules_fingerprint);
     o.key("counts");
     o.open('{');
     for (k, n) in [
@@ -81,8 +77,7 @@ fn report(o: &mut Out, r: &Report) {
         o.open('{');
         o.key("recommendation");
         recommendation(o, &s.recommendation);
-        o.key("by");
-        o.str(&s.by);
+        o.field("by", &s.by);
         o.close('}');
     });
     o.key("waived");
@@ -90,11 +85,9 @@ fn report(o: &mut Out, r: &Report) {
         o.open('{');
         o.key("recommendation");
         recommendation(o, &w.recommendation);
-        o.key("reason");
-        o.str(&w.reason);
+        o.field("reason", &w.reason);
         if let Some(until) = &w.until {
-            o.key("until");
-            o.str(until);
+            o.field("until", until);
         }
         o.close('}');
     });
@@ -103,23 +96,18 @@ fn report(o: &mut Out, r: &Report) {
     o.key("not_assessed");
     o.list(&r.not_assessed, |o, n| {
         o.open('{');
-        o.key("rule");
-        o.str(&n.rule);
-        o.key("title");
-        o.str(&n.title);
+        o.field("rule", &n.rule);
+        o.field("title", &n.title);
         o.key("entity");
         entity(o, &n.entity);
-        o.key("reason");
-        o.str(&n.reason);
+        o.field("reason", &n.reason);
         o.close('}');
     });
     o.key("data_to_collect");
     o.list(&r.data_to_collect, |o, g| {
         o.open('{');
-        o.key("entity");
-        o.str(&g.entity);
-        o.key("fact");
-        o.str(&g.fact);
+        o.field("entity", &g.entity);
+        o.field("fact", &g.fact);
         o.key("rules");
         o.list(&g.rules, |o, s| o.str(s));
         o.close('}');
@@ -131,30 +119,22 @@ fn report(o: &mut Out, r: &Report) {
 
 fn recommendation(o: &mut Out, r: &Recommendation) {
     o.open('{');
-    o.key("rule");
-    o.str(&r.rule);
-    o.key("title");
-    o.str(&r.title);
-    o.key("severity");
-    o.str(r.severity.as_str());
-    o.key("area");
-    o.str(&r.area);
-    o.key("heuristic");
-    o.str(&r.heuristic);
+    o.field("rule", &r.rule);
+    o.field("title", &r.title);
+    o.field("severity", r.severity.as_str());
+    o.field("area", &r.area);
+    o.field("heuristic", &r.heuristic);
     o.key("entity");
     entity(o, &r.entity);
-    o.key("message");
-    o.str(&r.message);
-    o.key("rationale");
-    o.str(&r.rationale);
+    o.field("message", &r.message);
+    o.field("rationale", &r.rationale);
     o.key("actions");
     o.list(&r.actions, |o, s| o.str(s));
     o.key("evidence");
     evidence(o, &r.evidence);
     o.key("location");
     o.open('{');
-    o.key("file");
-    o.str(&r.location.file);
+    o.field("file", &r.location.file);
     o.key("line");
     o.uint(r.location.line as u64);
     o.close('}');
@@ -166,15 +146,12 @@ fn entity(o: &mut Out, e: &Entity) {
     if let Some(p) = &e.product {
         o.key("product");
         o.open('{');
-        o.key("sku");
-        o.str(&p.sku);
-        o.key("name");
-        o.str(&p.name);
+        o.field("sku", &p.sku);
+        o.field("name", &p.name);
         o.close('}');
     }
     if let Some(p) = &e.platform {
-        o.key("platform");
-        o.str(p);
+        o.field("platform", p);
     }
     o.close('}');
 }
@@ -184,10 +161,8 @@ fn evidence(o: &mut Out, e: &Evidence) {
     o.key("bindings");
     o.list(&e.bindings, |o, b| {
         o.open('{');
-        o.key("name");
-        o.str(&b.name);
-        o.key("value");
-        o.str(&b.value);
+        o.field("name", &b.name);
+        o.field("value", &b.value);
         o.close('}');
     });
     o.key("steps");
@@ -199,29 +174,21 @@ fn evidence(o: &mut Out, e: &Evidence) {
 
 fn step(o: &mut Out, s: &Step) {
     o.open('{');
-    o.key("name");
-    o.str(&s.name);
-    o.key("formula");
-    o.str(&s.formula);
-    o.key("values");
-    o.str(&s.values);
-    o.key("result");
-    o.str(&s.result);
+    o.field("name", &s.name);
+    o.field("formula", &s.formula);
+    o.field("values", &s.values);
+    o.field("result", &s.result);
     if let Some(exact) = &s.exact {
-        o.key("exact");
-        o.str(exact);
+        o.field("exact", exact);
     }
     o.close('}');
 }
 
 fn param(o: &mut Out, p: &ParamUsed) {
     o.open('{');
-    o.key("name");
-    o.str(&p.name);
-    o.key("value");
-    o.str(&p.value);
-    o.key("source");
-    o.str(&p.source);
+    o.field("name", &p.name);
+    o.field("value", &p.value);
+    o.field("source", &p.source);
     o.close('}');
 }
 
@@ -290,6 +257,12 @@ impl Out {
         self.buf.push('"');
         self.buf.push(':');
         self.buf.push(' ');
+    }
+
+    /// `"k": "s"`.
+    fn field(&mut self, k: &str, s: &str) {
+        self.key(k);
+        self.str(s);
     }
 
     /// Ready for the next array element.
