@@ -5,8 +5,7 @@
 //! for it.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::advice::{
@@ -16,7 +15,7 @@ use crate::advice::{
 use crate::check::ir::{Cmp, Expr, ExprKind, RuleDecl, RuleSet, Severity, Template, TemplatePart};
 use crate::check::types::{Arith, Type};
 use crate::check::walk;
-use crate::eval::interp::{AddressHasher, Ctx, Frame, NoTrace, Trace};
+use crate::eval::interp::{Ctx, Frame, NoTrace, Trace};
 use crate::eval::value::Value;
 use crate::eval::{
     Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, prepare_frame,
@@ -277,9 +276,6 @@ pub struct Explainer<'a> {
     /// The evidence line of each global let, computed once per profile: a let over
     /// every product must not be re-traced for every recommendation that reads it.
     let_steps: Vec<Option<Step>>,
-    /// Each evidence formula's text, whitespace re-joined, by node address: the same
-    /// few formulas are written out for every fired binding of their rule.
-    formulas: HashMap<*const Expr, Arc<str>, BuildHasherDefault<AddressHasher>>,
     /// Each param's evidence line, by id, formatted on first use.
     params_used: Vec<Option<ParamUsed>>,
     /// The tracer, kept between recommendations so its table is allocated once.
@@ -307,7 +303,6 @@ impl<'a> Explainer<'a> {
             params: eval.params,
             ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
             let_steps: vec![None; eval.rules.lets.len()],
-            formulas: HashMap::default(),
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),
             conjuncts: Vec::new(),
@@ -316,18 +311,6 @@ impl<'a> Explainer<'a> {
             names: EntityNames::new(eval.profile),
             current_file: 0,
         }
-    }
-
-    fn text_of(&mut self, file: usize, e: &Expr) -> Arc<str> {
-        let rules = self.rules;
-        self.formulas
-            .entry(e as *const Expr)
-            .or_insert_with(|| {
-                Arc::from(one_line(
-                    rules.files.get(file).map_or("", |f| f.slice(e.span)),
-                ))
-            })
-            .clone()
     }
 
     fn frame_for(&self, rule: &'a RuleDecl, binding: &Binding<'a>) -> Frame<'a> {
@@ -580,7 +563,12 @@ impl<'a> Explainer<'a> {
         let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
         let step = Step {
             name: Arc::from(decl.name.as_str()),
-            formula: self.text_of(decl.loc.file, &decl.expr),
+            formula: Arc::from(one_line(
+                self.rules
+                    .files
+                    .get(decl.loc.file)
+                    .map_or("", |f| f.slice(decl.expr.span)),
+            )),
             values: self.subst(&decl.expr, &trace),
             result: self.result(&value, &decl.expr.ty),
             exact: exact(&value),

@@ -60,25 +60,6 @@ impl<'a> Tracer<'a> for NoTrace {
     fn record(&mut self, _: &'a Expr, _: &Eval<'a>) {}
 }
 
-/// Hashes a node address: addresses are already unique and well spread, so the
-/// default SipHash (built against hostile keys) is wasted work on every traced step.
-#[derive(Default)]
-pub struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
 /// Records the value of every expression evidence shows, keyed by the node's
 /// address (nodes live in the rule set, which outlives the trace).
 ///
