@@ -69,22 +69,22 @@ impl<'a> Tracer<'a> for NoTrace {
 /// inserts and rehashing cost more than the scans.
 #[derive(Default)]
 pub struct Trace<'a> {
-    values: Vec<(*const Expr, Eval<'a>)>,
+    /// The nodes, apart from their values so that a search reads only addresses.
+    nodes: Vec<*const Expr>,
+    values: Vec<Eval<'a>>,
 }
 
 impl<'a> Trace<'a> {
     /// The value recorded last for `expr`.
     pub fn get(&self, expr: &Expr) -> Option<&Eval<'a>> {
         let key = expr as *const Expr;
-        self.values
-            .iter()
-            .rev()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v)
+        let at = self.nodes.iter().rposition(|k| *k == key)?;
+        self.values.get(at)
     }
 
     /// Forgets every value, keeping the list's allocation for the next binding.
     pub fn clear(&mut self) {
+        self.nodes.clear();
         self.values.clear();
     }
 }
@@ -92,7 +92,8 @@ impl<'a> Trace<'a> {
 impl<'a> Tracer<'a> for Trace<'a> {
     const ON: bool = true;
     fn record(&mut self, expr: &'a Expr, value: &Eval<'a>) {
-        self.values.push((expr as *const Expr, value.clone()));
+        self.nodes.push(expr as *const Expr);
+        self.values.push(value.clone());
     }
 }
 
