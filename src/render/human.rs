@@ -202,29 +202,10 @@ fn evidence(out: &mut String, e: &Evidence, p: &Paint, location: &str) {
         format!("evidence ({location}):")
     };
     let _ = writeln!(out, "          {}", p.dim(&head));
-    if !e.bindings.is_empty() {
-        let b: Vec<String> = e
-            .bindings
-            .iter()
-            .map(|b| format!("{} = {}", b.name, b.value))
-            .collect();
-        let _ = writeln!(out, "            {}", b.join(", "));
-    }
-    for s in &e.steps {
-        if s.values == s.result || *s.values == *s.formula {
-            let _ = writeln!(out, "            {}: {} → {}", s.name, s.formula, s.result);
-        } else {
-            let _ = writeln!(out, "            {}: {}", s.name, s.formula);
-            let _ = writeln!(out, "              = {} → {}", s.values, s.result);
-        }
-    }
-    if !e.params.is_empty() {
-        let ps: Vec<String> = e
-            .params
-            .iter()
-            .map(|q| format!("{} = {} ({})", q.name, q.value, q.source))
-            .collect();
-        let _ = writeln!(out, "            params: {}", ps.join(", "));
+    let mut lines = Vec::new();
+    super::evidence_lines(e, &mut lines);
+    for line in lines {
+        let _ = writeln!(out, "            {line}");
     }
 }
 

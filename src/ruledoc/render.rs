@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Example, RULES_JSON_VERSION, RuleDoc, RuleSummary};
-use crate::advice::Evidence;
 use crate::check::ir::Severity;
 
 /// The heading of an area (`Profit space`), or the area id when it has none.
@@ -328,35 +327,7 @@ fn example_section(out: &mut String, d: &RuleDoc, e: &Example) {
         r.location.file, r.location.line
     );
     let mut lines = Vec::new();
-    evidence_lines(&r.evidence, &mut lines);
+    crate::render::evidence_lines(&r.evidence, &mut lines);
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     code_block(out, "text", &refs);
-}
-
-/// Evidence as in `pitfall audit --explain`: bindings, steps, params.
-fn evidence_lines(e: &Evidence, out: &mut Vec<String>) {
-    if !e.bindings.is_empty() {
-        let b: Vec<String> = e
-            .bindings
-            .iter()
-            .map(|b| format!("{} = {}", b.name, b.value))
-            .collect();
-        out.push(b.join(", "));
-    }
-    for s in &e.steps {
-        if s.values == s.result || *s.values == *s.formula {
-            out.push(format!("{}: {} → {}", s.name, s.formula, s.result));
-        } else {
-            out.push(format!("{}: {}", s.name, s.formula));
-            out.push(format!("  = {} → {}", s.values, s.result));
-        }
-    }
-    if !e.params.is_empty() {
-        let ps: Vec<String> = e
-            .params
-            .iter()
-            .map(|q| format!("{} = {} ({})", q.name, q.value, q.source))
-            .collect();
-        out.push(format!("params: {}", ps.join(", ")));
-    }
 }
