@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use pitfall::render;
 
@@ -56,14 +55,7 @@ fn markdown_reports_read_as_client_documents() {
     }
 }
 
-fn pitfall(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pitfall"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use common::pitfall;
 
 #[test]
 fn why_not_explains_each_binding() {

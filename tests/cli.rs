@@ -4,18 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use pitfall::report::render_plain;
 
-fn pitfall(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pitfall"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use common::pitfall;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -7,18 +7,10 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use pitfall::source::SourceFile;
 
-fn pitfall(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pitfall"))
-        .args(args)
-        .current_dir(common::root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use common::pitfall;
 
 /// Exit code, stdout and stderr, as one snapshot.
 fn run(args: &[&str]) -> String {

@@ -58,16 +58,7 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
             max: MAX_FILE_BYTES,
         }]);
     }
-    let comments = match scan(text) {
-        Ok(comments) => comments,
-        Err(span) => {
-            return Err(vec![SyntaxError::TooDeep {
-                src: source.clone(),
-                span: span.into(),
-                max: MAX_BRACKET_DEPTH,
-            }]);
-        }
-    };
+    let comments = scan_comments(source)?;
     let mut lower = Lower {
         source,
         comments: &comments,
@@ -93,19 +84,22 @@ pub fn parse_file(source: &SourceFile) -> Result<File, Vec<SyntaxError>> {
     }
 }
 
+/// The file's comments, or the error for brackets nested deeper than
+/// [`MAX_BRACKET_DEPTH`] (checked before pest sees the text).
+fn scan_comments(source: &SourceFile) -> Result<Vec<Comment>, Vec<SyntaxError>> {
+    scan(source.text()).map_err(|span| {
+        vec![SyntaxError::TooDeep {
+            src: source.clone(),
+            span: span.into(),
+            max: MAX_BRACKET_DEPTH,
+        }]
+    })
+}
+
 /// Parses a single expression (for tests and tools that evaluate one-off expressions).
 pub fn parse_expr(source: &SourceFile) -> Result<Node<Expr>, Vec<SyntaxError>> {
     let text = source.text();
-    let comments = match scan(text) {
-        Ok(comments) => comments,
-        Err(span) => {
-            return Err(vec![SyntaxError::TooDeep {
-                src: source.clone(),
-                span: span.into(),
-                max: MAX_BRACKET_DEPTH,
-            }]);
-        }
-    };
+    let comments = scan_comments(source)?;
     let mut pairs = match FastParser::parse(R::expr, text) {
         Ok(pairs) => pairs,
         Err(fast) => return Err(vec![syntax_error(source, Rule::expr, error_pos(&fast))]),

@@ -123,3 +123,13 @@ pub fn audit(rules: &pitfall::ruleset::Loaded, rel: &Path) -> pitfall::advice::R
     report.rules_fingerprint = "sha256:…".to_owned();
     report
 }
+
+/// Runs the built `pitfall` binary from the crate root, without colour.
+pub fn pitfall(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pitfall"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
