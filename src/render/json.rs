@@ -17,13 +17,21 @@ use crate::advice::{
 };
 use crate::explain::WhyNot;
 
+/// An object key as written before its value, `"key": `, made at compile time: one
+/// copy of a fixed length instead of five pushes.
+macro_rules! k {
+    ($key:literal) => {
+        concat!("\"", $key, "\": ")
+    };
+}
+
 /// Reports as one JSON document: `{"schema_version": 1, "reports": [...]}`.
 pub fn render(reports: &[Report]) -> String {
     let mut o = Out::with_capacity(16 * 1024 + reports.len() * 64 * 1024);
     o.open('{');
-    o.key("schema_version");
+    o.key(k!("schema_version"));
     o.uint(u64::from(JSON_SCHEMA_VERSION));
-    o.key("reports");
+    o.key(k!("reports"));
     o.open('[');
     for r in reports {
         o.item();
@@ -52,90 +60,90 @@ pub fn render_why_not(why: &WhyNot) -> String {
 
 fn report(o: &mut Out, r: &Report) {
     o.open('{');
-    o.key("schema_version");
+    o.key(k!("schema_version"));
     o.uint(u64::from(r.schema_version));
-    o.field("profile", &r.profile);
-    o.field("business", &r.business);
-    o.field("currency", &r.currency);
-    o.field("rules_fingerprint", &r.rules_fingerprint);
-    o.key("counts");
+    o.field(k!("profile"), &r.profile);
+    o.field(k!("business"), &r.business);
+    o.field(k!("currency"), &r.currency);
+    o.field(k!("rules_fingerprint"), &r.rules_fingerprint);
+    o.key(k!("counts"));
     o.open('{');
     for (k, n) in [
-        ("error", r.counts.error),
-        ("warning", r.counts.warning),
-        ("info", r.counts.info),
-        ("not_assessed", r.counts.not_assessed),
+        (k!("error"), r.counts.error),
+        (k!("warning"), r.counts.warning),
+        (k!("info"), r.counts.info),
+        (k!("not_assessed"), r.counts.not_assessed),
     ] {
         o.key(k);
         o.uint(n as u64);
     }
     o.close('}');
-    o.key("recommendations");
+    o.key(k!("recommendations"));
     o.list(&r.recommendations, recommendation);
-    o.key("suppressed");
+    o.key(k!("suppressed"));
     o.list(&r.suppressed, |o, s| {
         o.open('{');
-        o.key("recommendation");
+        o.key(k!("recommendation"));
         recommendation(o, &s.recommendation);
-        o.field("by", &s.by);
+        o.field(k!("by"), &s.by);
         o.close('}');
     });
-    o.key("waived");
+    o.key(k!("waived"));
     o.list(&r.waived, |o, w| {
         o.open('{');
-        o.key("recommendation");
+        o.key(k!("recommendation"));
         recommendation(o, &w.recommendation);
-        o.field("reason", &w.reason);
+        o.field(k!("reason"), &w.reason);
         if let Some(until) = &w.until {
-            o.field("until", until);
+            o.field(k!("until"), until);
         }
         o.close('}');
     });
-    o.key("expired_waivers");
+    o.key(k!("expired_waivers"));
     o.list(&r.expired_waivers, |o, s| o.str(s));
-    o.key("not_assessed");
+    o.key(k!("not_assessed"));
     o.list(&r.not_assessed, |o, n| {
         o.open('{');
-        o.field("rule", &n.rule);
-        o.field("title", &n.title);
-        o.key("entity");
+        o.field(k!("rule"), &n.rule);
+        o.field(k!("title"), &n.title);
+        o.key(k!("entity"));
         entity(o, &n.entity);
-        o.field("reason", &n.reason);
+        o.field(k!("reason"), &n.reason);
         o.close('}');
     });
-    o.key("data_to_collect");
+    o.key(k!("data_to_collect"));
     o.list(&r.data_to_collect, |o, g| {
         o.open('{');
-        o.field("entity", &g.entity);
-        o.field("fact", &g.fact);
-        o.key("rules");
+        o.field(k!("entity"), &g.entity);
+        o.field(k!("fact"), &g.fact);
+        o.key(k!("rules"));
         o.list(&g.rules, |o, s| o.str(s));
         o.close('}');
     });
-    o.key("params");
+    o.key(k!("params"));
     o.list(&r.params, param);
     o.close('}');
 }
 
 fn recommendation(o: &mut Out, r: &Recommendation) {
     o.open('{');
-    o.field("rule", &r.rule);
-    o.field("title", &r.title);
-    o.field("severity", r.severity.as_str());
-    o.field("area", &r.area);
-    o.field("heuristic", &r.heuristic);
-    o.key("entity");
+    o.field(k!("rule"), &r.rule);
+    o.field(k!("title"), &r.title);
+    o.field(k!("severity"), r.severity.as_str());
+    o.field(k!("area"), &r.area);
+    o.field(k!("heuristic"), &r.heuristic);
+    o.key(k!("entity"));
     entity(o, &r.entity);
-    o.field("message", &r.message);
-    o.field("rationale", &r.rationale);
-    o.key("actions");
+    o.field(k!("message"), &r.message);
+    o.field(k!("rationale"), &r.rationale);
+    o.key(k!("actions"));
     o.list(&r.actions, |o, s| o.str(s));
-    o.key("evidence");
+    o.key(k!("evidence"));
     evidence(o, &r.evidence);
-    o.key("location");
+    o.key(k!("location"));
     o.open('{');
-    o.field("file", &r.location.file);
-    o.key("line");
+    o.field(k!("file"), &r.location.file);
+    o.key(k!("line"));
     o.uint(r.location.line as u64);
     o.close('}');
     o.close('}');
@@ -144,51 +152,51 @@ fn recommendation(o: &mut Out, r: &Recommendation) {
 fn entity(o: &mut Out, e: &Entity) {
     o.open('{');
     if let Some(p) = &e.product {
-        o.key("product");
+        o.key(k!("product"));
         o.open('{');
-        o.field("sku", &p.sku);
-        o.field("name", &p.name);
+        o.field(k!("sku"), &p.sku);
+        o.field(k!("name"), &p.name);
         o.close('}');
     }
     if let Some(p) = &e.platform {
-        o.field("platform", p);
+        o.field(k!("platform"), p);
     }
     o.close('}');
 }
 
 fn evidence(o: &mut Out, e: &Evidence) {
     o.open('{');
-    o.key("bindings");
+    o.key(k!("bindings"));
     o.list(&e.bindings, |o, b| {
         o.open('{');
-        o.field("name", &b.name);
-        o.field("value", &b.value);
+        o.field(k!("name"), &b.name);
+        o.field(k!("value"), &b.value);
         o.close('}');
     });
-    o.key("steps");
+    o.key(k!("steps"));
     o.list(&e.steps, step);
-    o.key("params");
+    o.key(k!("params"));
     o.list(&e.params, param);
     o.close('}');
 }
 
 fn step(o: &mut Out, s: &Step) {
     o.open('{');
-    o.field("name", &s.name);
-    o.field("formula", &s.formula);
-    o.field("values", &s.values);
-    o.field("result", &s.result);
+    o.field(k!("name"), &s.name);
+    o.field(k!("formula"), &s.formula);
+    o.field(k!("values"), &s.values);
+    o.field(k!("result"), &s.result);
     if let Some(exact) = &s.exact {
-        o.field("exact", exact);
+        o.field(k!("exact"), exact);
     }
     o.close('}');
 }
 
 fn param(o: &mut Out, p: &ParamUsed) {
     o.open('{');
-    o.field("name", &p.name);
-    o.field("value", &p.value);
-    o.field("source", &p.source);
+    o.field(k!("name"), &p.name);
+    o.field(k!("value"), &p.value);
+    o.field(k!("source"), &p.source);
     o.close('}');
 }
 
@@ -249,18 +257,14 @@ impl Out {
         self.has_value = true;
     }
 
-    /// An object key (plain ASCII, never escaped), ready for its value.
-    fn key(&mut self, k: &str) {
+    /// An object key from [`k!`] (plain ASCII, never escaped), ready for its value.
+    fn key(&mut self, quoted: &'static str) {
         self.line();
-        self.buf.push('"');
-        self.buf.push_str(k);
-        self.buf.push('"');
-        self.buf.push(':');
-        self.buf.push(' ');
+        self.buf.push_str(quoted);
     }
 
-    /// `"k": "s"`.
-    fn field(&mut self, k: &str, s: &str) {
+    /// `"k": "s"`, the key from [`k!`].
+    fn field(&mut self, k: &'static str, s: &str) {
         self.key(k);
         self.str(s);
     }
@@ -293,6 +297,7 @@ impl Out {
                 Err(_) => self.buf.push_str("\"\""),
             }
         } else {
+            self.buf.reserve(s.len() + 2);
             self.buf.push('"');
             self.buf.push_str(s);
             self.buf.push('"');
@@ -302,10 +307,23 @@ impl Out {
 }
 
 /// Whether JSON needs any byte of `s` escaped: a quote, a backslash or a control
-/// character. Written without an early exit so that it compiles to a vector loop.
+/// character. Sixteen bytes at a time, the last ones padded with spaces, so that
+/// every check compiles to vector instructions: most strings in an audit are
+/// short, and a byte-at-a-time tail cost more than the rest.
 fn needs_escape(s: &[u8]) -> bool {
-    s.iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    fn any_special(chunk: &[u8; 16]) -> bool {
+        chunk.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    }
+    let chunks = s.chunks_exact(16);
+    let rest = chunks.remainder();
+    let mut tail = [b' '; 16];
+    if let Some(t) = tail.get_mut(..rest.len()) {
+        t.copy_from_slice(rest);
+    }
+    chunks.fold(any_special(&tail), |any, c| {
+        any | c.try_into().is_ok_and(|c: &[u8; 16]| any_special(c))
     })
 }
 
@@ -328,6 +346,23 @@ mod tests {
             let ours = !needs_escape(s.as_bytes());
             let theirs = serde_json::to_string(s).unwrap_or_default() == format!("\"{s}\"");
             assert_eq!(ours, theirs, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn escape_check_sees_every_position_of_the_chunks_and_the_tail() {
+        for len in [1, 15, 16, 17, 31, 32, 33, 47] {
+            let plain = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            assert!(!needs_escape(plain.as_bytes()), "{plain:?}");
+            for at in 0..plain.len() {
+                for special in [b'"', b'\\', b'\n', 0x1f] {
+                    let mut bytes = "a".repeat(plain.len()).into_bytes();
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = special;
+                    }
+                    assert!(needs_escape(&bytes), "{len} {at} {special}");
+                }
+            }
         }
     }
 }
