@@ -9,7 +9,6 @@
 //! an `Arc<str>`, shared by every recommendation that shows it: a report had about
 //! fifty allocations per recommendation, a third of them copies of such text.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -65,13 +64,17 @@ pub struct Step {
     /// The formula as written in the rule.
     pub formula: Arc<str>,
     /// The formula with every value filled in (`¥399.00 − ¥210.00 − ...`).
-    pub values: String,
-    /// The result, formatted by its unit (`true` and `false` are not allocated).
-    pub result: Cow<'static, str>,
+    ///
+    /// The text fields are shared: a global let's line is made once per profile and
+    /// appears in every recommendation that reads the let, and `true` and `false`
+    /// end most conditions' lines.
+    pub values: Arc<str>,
+    /// The result, formatted by its unit.
+    pub result: Arc<str>,
     /// The exact decimal behind a numeric result (money and counts in their units,
     /// percents in percent points), for tools that recompute the figures.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exact: Option<String>,
+    pub exact: Option<Arc<str>>,
 }
 
 /// A param as it stood during the audit.
@@ -110,8 +113,9 @@ pub struct Evidence {
     pub bindings: Vec<Bound>,
     /// Values computed on the way (global and local lets), then each part of the condition.
     pub steps: Vec<Step>,
-    /// Params the rule reads, with their values and sources.
-    pub params: Vec<ParamUsed>,
+    /// Params the rule reads, with their values and sources: the same for every
+    /// recommendation of the rule in one audit, so shared by them.
+    pub params: Arc<[ParamUsed]>,
 }
 
 /// One piece of advice.

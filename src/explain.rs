@@ -4,7 +4,6 @@
 //! so its evidence shows every value the condition used; the plain path never pays
 //! for it.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -288,6 +287,15 @@ pub struct Explainer<'a> {
     conjuncts: Vec<&'a Expr>,
     /// The name of a condition's evidence line.
     when: Arc<str>,
+    /// The results that end most evidence lines, shared by them.
+    true_text: Arc<str>,
+    false_text: Arc<str>,
+    not_needed: Arc<str>,
+    /// The params of the rule last explained, shared by its recommendations (a
+    /// report explains a rule's bindings one after another).
+    rule_params: Option<(&'a RuleDecl, Arc<[ParamUsed]>)>,
+    /// A buffer that evidence text is written into before it is shared.
+    scratch: String,
     /// Products' and platforms' names, shared by the advice about them.
     names: EntityNames<'a>,
     /// The rule file whose expressions are being explained (for `as_written`).
@@ -308,6 +316,11 @@ impl<'a> Explainer<'a> {
             conjuncts: Vec::new(),
             frame: Frame::new(0, Vec::new()),
             when: Arc::from("when"),
+            true_text: Arc::from("true"),
+            false_text: Arc::from("false"),
+            not_needed: Arc::from("not needed"),
+            rule_params: None,
+            scratch: String::with_capacity(256),
             names: EntityNames::new(eval.profile),
             current_file: 0,
         }
@@ -475,7 +488,7 @@ impl<'a> Explainer<'a> {
                 formula: formula.clone(),
                 values: self.subst(&l.expr, &trace),
                 result: self.result(&value, &l.expr.ty),
-                exact: exact(&value),
+                exact: self.exact(&value),
             });
         }
         let mut conjuncts = std::mem::take(&mut self.conjuncts);
@@ -489,7 +502,7 @@ impl<'a> Explainer<'a> {
                 values: self.subst(c, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &c.ty),
-                    None => Cow::Borrowed("not needed"),
+                    None => self.not_needed.clone(),
                 },
                 exact: None,
             });
@@ -508,18 +521,14 @@ impl<'a> Explainer<'a> {
                 values: self.subst(cond, &trace),
                 result: match value {
                     Some(v) => self.result(&v, &cond.ty),
-                    None => Cow::Borrowed("not needed"),
+                    None => self.not_needed.clone(),
                 },
                 exact: None,
             });
         }
 
         self.trace = trace;
-        let params = text
-            .params_read
-            .iter()
-            .filter_map(|id| self.param_used(*id))
-            .collect();
+        let params = self.rule_params(rule, &text);
         Evidence {
             bindings,
             steps,
@@ -571,13 +580,29 @@ impl<'a> Explainer<'a> {
             )),
             values: self.subst(&decl.expr, &trace),
             result: self.result(&value, &decl.expr.ty),
-            exact: exact(&value),
+            exact: self.exact(&value),
         };
         self.current_file = outer;
         if let Some(slot) = self.let_steps.get_mut(id) {
             *slot = Some(step.clone());
         }
         Some(step)
+    }
+
+    /// The evidence lines of the params `rule` reads.
+    fn rule_params(&mut self, rule: &'a RuleDecl, text: &RuleText) -> Arc<[ParamUsed]> {
+        if let Some((last, params)) = &self.rule_params
+            && std::ptr::eq(*last, rule)
+        {
+            return params.clone();
+        }
+        let params: Arc<[ParamUsed]> = text
+            .params_read
+            .iter()
+            .filter_map(|id| self.param_used(*id))
+            .collect();
+        self.rule_params = Some((rule, params.clone()));
+        params
     }
 
     fn param_used(&mut self, id: usize) -> Option<ParamUsed> {
@@ -607,22 +632,41 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> Cow<'static, str> {
+    fn result(&mut self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> Arc<str> {
         match v {
             // Every condition's line ends in one of these two words.
-            Ok(Value::Bool(true)) => Cow::Borrowed("true"),
-            Ok(Value::Bool(false)) => Cow::Borrowed("false"),
-            Ok(v) => Cow::Owned(format_value(v, ty, self.profile, Style::Evidence)),
-            Err(u) => Cow::Owned(format!("unknown: {}", unknown_reason(self.profile, u))),
+            Ok(Value::Bool(true)) => self.true_text.clone(),
+            Ok(Value::Bool(false)) => self.false_text.clone(),
+            Ok(v) => {
+                let profile = self.profile;
+                self.shared(|_, out| write_value(out, v, ty, profile, Style::Evidence))
+            }
+            Err(u) => Arc::from(format!("unknown: {}", unknown_reason(self.profile, u))),
+        }
+    }
+
+    /// The exact decimal of a numeric value.
+    fn exact(&mut self, v: &crate::eval::value::Eval<'a>) -> Option<Arc<str>> {
+        match v {
+            Ok(Value::Num(d)) => Some(self.shared(|_, out| crate::money::write_exact(out, *d))),
+            _ => None,
         }
     }
 
     /// The expression with values in place of names: `¥399.00 − ¥210.00 − ...`.
-    fn subst(&self, e: &Expr, t: &Trace<'a>) -> String {
-        // Values usually take about the room their names take in the formula.
-        let mut out = String::with_capacity(e.span.len() + 32);
-        self.write_subst(&mut out, e, t);
-        out
+    fn subst(&mut self, e: &Expr, t: &Trace<'a>) -> Arc<str> {
+        self.shared(|ex, out| ex.write_subst(out, e, t))
+    }
+
+    /// Text written by `write` into the scratch buffer, then shared: one allocation
+    /// of the text's own size.
+    fn shared(&mut self, write: impl FnOnce(&Self, &mut String)) -> Arc<str> {
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        write(self, &mut out);
+        let text = Arc::from(out.as_str());
+        self.scratch = out;
+        text
     }
 
     /// [`Self::subst`] into `out`. A part the evaluation never needed (the right
@@ -734,18 +778,6 @@ impl<'a> Explainer<'a> {
             entity: self.names.entity(binding),
             reason: unknown_reason(self.profile, u),
         }
-    }
-}
-
-/// The exact decimal of a numeric value.
-fn exact(v: &crate::eval::value::Eval<'_>) -> Option<String> {
-    match v {
-        Ok(Value::Num(d)) => {
-            let mut out = String::with_capacity(32);
-            crate::money::write_exact(&mut out, *d);
-            Some(out)
-        }
-        _ => None,
     }
 }
 
@@ -985,7 +1017,7 @@ pub fn why_not<'a>(eval: &Evaluation<'a>, rule_id: &str) -> Option<WhyNot> {
                 evidence
                     .steps
                     .iter()
-                    .filter(|s| &*s.name == "when" && s.result == "false")
+                    .filter(|s| &*s.name == "when" && &*s.result == "false")
                     .map(|s| format!("{} is false: {}", s.formula, s.values))
                     .collect()
             } else {

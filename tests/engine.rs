@@ -129,10 +129,10 @@ fn fires_passes_and_cannot_assess() {
         .find(|s| &*s.name == "net")
         .unwrap();
     assert_eq!(
-        net.values,
+        &*net.values,
         "¥100.00 − ¥95.00 − ¥100.00 × 5% − ¥8.00 − ¥40.00"
     );
-    assert_eq!(net.result, "-¥48.00");
+    assert_eq!(&*net.result, "-¥48.00");
 }
 
 #[test]

@@ -201,7 +201,7 @@ fn numbers(r: &Recommendation) -> Vec<Number> {
             out.push(Number {
                 name: s.name.to_string(),
                 value: s.result.to_string(),
-                exact: exact.clone(),
+                exact: exact.to_string(),
             });
         }
     }
