@@ -15,7 +15,7 @@ use crate::check::ir::{Cmp, Expr, ExprKind, RuleDecl, RuleSet, Severity, Templat
 use crate::check::types::{Arith, Type};
 use crate::check::walk;
 use crate::eval::interp::{Ctx, Frame, NoTrace, Trace};
-use crate::eval::value::Value;
+use crate::eval::value::{Eval, Value};
 use crate::eval::{
     Binding, EntityRef, Evaluation, ParamsInForce, Unknown, param_values, prepare_frame,
     rule_frame, severity,
@@ -675,7 +675,9 @@ impl<'a> Explainer<'a> {
     /// [`crate::eval::interp::shows_operands`] lists: a traced run records values
     /// only that deep.
     fn write_subst(&self, out: &mut String, e: &Expr, t: &Trace<'a>) {
-        if t.get(e).is_none() && !matches!(e.kind, ExprKind::Lit(_)) {
+        // One search of the trace per node: the value found serves a leaf below.
+        let found = t.get(e);
+        if found.is_none() && !matches!(e.kind, ExprKind::Lit(_)) {
             out.push_str(&self.as_written(e));
             return;
         }
@@ -734,7 +736,7 @@ impl<'a> Explainer<'a> {
                 self.profile,
                 Style::Evidence,
             ),
-            _ => self.write_leaf(out, e, t),
+            _ => self.write_found(out, e, found),
         }
     }
 
@@ -763,7 +765,12 @@ impl<'a> Explainer<'a> {
     }
 
     fn write_leaf(&self, out: &mut String, e: &Expr, t: &Trace<'a>) {
-        match t.get(e) {
+        self.write_found(out, e, t.get(e));
+    }
+
+    /// A value found in the trace for `e`, by its type.
+    fn write_found(&self, out: &mut String, e: &Expr, found: Option<&Eval<'a>>) {
+        match found {
             Some(Ok(v)) => write_value(out, v, &e.ty, self.profile, Style::Evidence),
             Some(Err(_)) => out.push_str("unknown"),
             None => out.push('…'),
