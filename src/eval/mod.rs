@@ -370,7 +370,14 @@ impl<'a> RuleRun<'a> {
         // uses the slot the first let has afterwards (the checker reuses it), and its
         // last element must not be read as the let's value. (Explanations compute
         // the lets without the filter; this way both see the same lets.)
-        self.frame.reset_lets();
+        // Only the rule's own let slots hold lets (see `prepare_frame`): forgetting
+        // just those is `reset_lets` without its pass over every slot, and nothing
+        // at all for a rule without lets.
+        for l in &self.rule.lets {
+            if let Some(slot) = self.frame.slots.get_mut(l.slot) {
+                *slot = Slot::Empty;
+            }
+        }
         match ctx.eval_bool(&self.rule.when, &mut self.frame, &mut NoTrace) {
             Ok(true) => {
                 let severity = severity(ctx, self.rule, &mut self.frame, &mut NoTrace);
