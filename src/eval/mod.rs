@@ -272,6 +272,25 @@ impl<'a> RuleRun<'a> {
             self.leaf(ctx);
             return;
         };
+        // Every product or every platform (most bindings): each element is made from
+        // its index in place, rather than taken from a list that is matched on and
+        // cloned once per element. (The same elements, in the same order, as
+        // `Ctx::elements` gives.)
+        match b.source {
+            SourceIr::Products => {
+                for i in 0..ctx.profile.products.len() as u32 {
+                    self.visit(ctx, depth, b.slot, i as usize, Value::Product(i));
+                }
+                return;
+            }
+            SourceIr::Platforms => {
+                for i in 0..ctx.profile.platforms.len() as u32 {
+                    self.visit(ctx, depth, b.slot, i as usize, Value::Platform(i));
+                }
+                return;
+            }
+            _ => {}
+        }
         let elements = match ctx.elements(&b.source, &mut self.frame, &mut NoTrace) {
             Ok(list) => list,
             Err(u) => {
@@ -283,19 +302,26 @@ impl<'a> RuleRun<'a> {
             }
         };
         for (i, v) in elements.iter().enumerate() {
-            self.frame.set(b.slot, v.clone());
-            if !self.conjuncts.is_empty() {
-                if let Some(ix) = self.index.get_mut(depth) {
-                    *ix = i;
-                }
-                if !self.decide_at(ctx, depth, i) {
-                    continue;
-                }
-            }
-            self.values.push(v);
-            self.bind(ctx, depth + 1);
-            self.values.pop();
+            self.visit(ctx, depth, b.slot, i, v);
         }
+    }
+
+    /// Binds variable `depth` (in `slot`) to `v`, element `i` of its source, and
+    /// goes on to the next variable unless a conjunct already rules it out.
+    #[inline(always)]
+    fn visit(&mut self, ctx: &mut Ctx<'a>, depth: usize, slot: usize, i: usize, v: Value<'a>) {
+        self.frame.set(slot, v.clone());
+        if !self.conjuncts.is_empty() {
+            if let Some(ix) = self.index.get_mut(depth) {
+                *ix = i;
+            }
+            if !self.decide_at(ctx, depth, i) {
+                return;
+            }
+        }
+        self.values.push(v);
+        self.bind(ctx, depth + 1);
+        self.values.pop();
     }
 
     /// Decides the conjuncts that read only the variable at `depth`, now element `i`;
@@ -314,7 +340,7 @@ impl<'a> RuleRun<'a> {
                 Some(v) => v,
                 None => cell.insert(ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace)),
             };
-            if prunable && *v == Ok(false) {
+            if prunable && matches!(v, Ok(false)) {
                 keep = false;
             }
         }
