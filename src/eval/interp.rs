@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
                         return v;
                     }
                 }
-                ExprKind::Paren(x) => return self.num(x, frame, t),
+                ExprKind::Paren(x) => return self.operand(x, frame, t),
                 _ => {}
             }
         }

@@ -81,8 +81,11 @@ pub fn evaluate<'a>(
     let results = {
         let mut ctx = Ctx::new(rules, profile, param_values(params));
         let mut results = Vec::with_capacity(rules.rules.len());
+        // One frame for every rule, prepared afresh for each: its two vectors are
+        // allocated once per evaluation, not once per rule.
+        let mut frame = Frame::new(0, Vec::new());
         for rule in &rules.rules {
-            let result = run_rule(&mut ctx, rule, keep_passes);
+            let result = run_rule(&mut ctx, rule, keep_passes, &mut frame);
             let fact = if !result.fired.is_empty() {
                 Ok(true)
             } else if let Some((_, u)) = result.unknown.first() {
@@ -204,7 +207,12 @@ fn filter_plan<'a>(rule: &'a RuleDecl, profile: &Profile) -> Vec<Conjunct<'a>> {
         .collect()
 }
 
-fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> RuleResult<'a> {
+fn run_rule<'a>(
+    ctx: &mut Ctx<'a>,
+    rule: &'a RuleDecl,
+    keep_passes: bool,
+    frame: &mut Frame<'a>,
+) -> RuleResult<'a> {
     let conjuncts = filter_plan(rule, ctx.profile);
     // Below a binding whose every deeper source is all products or all platforms,
     // a conjunct that is false rules out every binding under it: none of them can
@@ -220,9 +228,10 @@ fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> Rul
             infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
         }
     }
+    prepare_frame(frame, rule);
     let mut run = RuleRun {
         rule,
-        frame: rule_frame(rule),
+        frame,
         values: Vec::with_capacity(rule.bindings.len()),
         index: if split {
             vec![0; rule.bindings.len()]
@@ -245,9 +254,9 @@ fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> Rul
 }
 
 /// The state of one rule's run over its bindings.
-struct RuleRun<'a> {
+struct RuleRun<'a, 'f> {
     rule: &'a RuleDecl,
-    frame: Frame<'a>,
+    frame: &'f mut Frame<'a>,
     values: Vec<Value<'a>>,
     /// Per binding depth, the index of the current element in its source.
     index: Vec<usize>,
@@ -259,7 +268,7 @@ struct RuleRun<'a> {
     keep_passes: bool,
 }
 
-impl<'a> RuleRun<'a> {
+impl<'a> RuleRun<'a, '_> {
     fn binding(&self) -> Binding<'a> {
         Binding {
             values: self.values.clone(),
@@ -291,7 +300,7 @@ impl<'a> RuleRun<'a> {
             }
             _ => {}
         }
-        let elements = match ctx.elements(&b.source, &mut self.frame, &mut NoTrace) {
+        let elements = match ctx.elements(&b.source, self.frame, &mut NoTrace) {
             Ok(list) => list,
             Err(u) => {
                 // The collection itself is unknown (e.g. `platform.tools` not given):
@@ -338,7 +347,7 @@ impl<'a> RuleRun<'a> {
             };
             let v = match cell {
                 Some(v) => v,
-                None => cell.insert(ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace)),
+                None => cell.insert(ctx.eval_bool(c.expr, self.frame, &mut NoTrace)),
             };
             if prunable && matches!(v, Ok(false)) {
                 keep = false;
@@ -351,7 +360,7 @@ impl<'a> RuleRun<'a> {
     /// over unknown, the first unknown over true (as `and` gives).
     fn filter(&mut self, ctx: &mut Ctx<'a>, filter: &'a Expr) -> Result<bool, Box<Unknown>> {
         if self.conjuncts.is_empty() {
-            return ctx.eval_bool(filter, &mut self.frame, &mut NoTrace);
+            return ctx.eval_bool(filter, self.frame, &mut NoTrace);
         }
         let mut unknown: Option<Box<Unknown>> = None;
         for c in &self.conjuncts {
@@ -363,7 +372,7 @@ impl<'a> RuleRun<'a> {
             let v = match memo {
                 Some(Ok(b)) => Ok(*b),
                 Some(Err(u)) => Err(u.clone()),
-                None => ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace),
+                None => ctx.eval_bool(c.expr, self.frame, &mut NoTrace),
             };
             match v {
                 Ok(true) => {}
@@ -404,9 +413,9 @@ impl<'a> RuleRun<'a> {
                 *slot = Slot::Empty;
             }
         }
-        match ctx.eval_bool(&self.rule.when, &mut self.frame, &mut NoTrace) {
+        match ctx.eval_bool(&self.rule.when, self.frame, &mut NoTrace) {
             Ok(true) => {
-                let severity = severity(ctx, self.rule, &mut self.frame, &mut NoTrace);
+                let severity = severity(ctx, self.rule, self.frame, &mut NoTrace);
                 let binding = self.binding();
                 self.result.fired.push(Fired { binding, severity });
             }
