@@ -220,6 +220,11 @@ impl<'a> Ctx<'a> {
                 ExprKind::Not(x) => return Ok(!self.eval_bool(x, frame, t)?),
                 ExprKind::Compare(cmp, a, b) => return self.compare(*cmp, a, b, frame, t),
                 ExprKind::Paren(x) => return self.eval_bool(x, frame, t),
+                ExprKind::Sells(p, q) => {
+                    if let Some(b) = self.sells_in_place(p, q, frame) {
+                        return Ok(b);
+                    }
+                }
                 _ => {}
             }
         }
@@ -238,10 +243,24 @@ impl<'a> Ctx<'a> {
     ) -> Result<Decimal, Box<Unknown>> {
         // The plain path computes arithmetic as decimals, without wrapping each
         // intermediate result in a `Value`; the common leaves are read in place.
+        if !T::ON
+            && let Some(d) = self.ready_num(e, frame)
+        {
+            return Ok(d);
+        }
+        self.computed_num(e, frame, t)
+    }
+
+    /// `num` of an expression that is not a ready number (or of any expression on a
+    /// traced run). Callers that have tried `ready_num` come here directly: trying
+    /// it again would read the same slots twice.
+    fn computed_num<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<Decimal, Box<Unknown>> {
         if !T::ON {
-            if let Some(d) = self.ready_num(e, frame) {
-                return Ok(d);
-            }
             match &e.kind {
                 ExprKind::Arith(op, a, b) => return self.arith_node(*op, a, b, e, frame, t),
                 // A local let read for the first time in this binding: compute it as
@@ -251,20 +270,43 @@ impl<'a> Ctx<'a> {
                         && let Some(Some(expr)) = frame.lets.get(*slot).copied()
                         && expr.ty.is_numeric()
                     {
-                        let v = self.num(expr, frame, t);
+                        let v = self.operand(expr, frame, t);
                         if let Some(s) = frame.slots.get_mut(*slot) {
                             *s = Slot::Done(v.clone().map(Value::Num));
                         }
                         return v;
                     }
                 }
-                ExprKind::Paren(x) => return self.num(x, frame, t),
+                ExprKind::Paren(x) => return self.operand(x, frame, t),
                 _ => {}
             }
         }
         match self.eval(e, frame, t)? {
             Value::Num(d) => Ok(d),
             _ => Ok(Decimal::ZERO),
+        }
+    }
+
+    /// An operand of arithmetic or of a numeric comparison: `num`, with the leaves
+    /// read in place and a nested operator computed without the hop through `num`
+    /// (`net` alone is four subtractions deep).
+    #[inline(always)]
+    fn operand<T: Tracer<'a>>(
+        &mut self,
+        e: &'a Expr,
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<Decimal, Box<Unknown>> {
+        if T::ON {
+            // Nothing is ready on a traced run: every node is evaluated to be recorded.
+            return self.num(e, frame, t);
+        }
+        if let Some(d) = self.ready_num(e, frame) {
+            return Ok(d);
+        }
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => self.arith_node(*op, a, b, e, frame, t),
+            _ => self.computed_num(e, frame, t),
         }
     }
 
@@ -295,6 +337,23 @@ impl<'a> Ctx<'a> {
                 Some(Some(Ok(Value::Num(d)))) => Some(*d),
                 _ => None,
             },
+            _ => None,
+        }
+    }
+
+    /// `platform sells product` when both sides are bound variables, as they usually
+    /// are: looked up in place, without evaluating either side. `None` otherwise.
+    /// (Inlined into `eval_bool`, which runs it for every binding of a rule whose
+    /// filter reads `platform sells product`.)
+    #[inline(always)]
+    fn sells_in_place(&self, p: &Expr, q: &Expr, frame: &Frame<'a>) -> Option<bool> {
+        let (ExprKind::Local(a), ExprKind::Local(b)) = (&p.kind, &q.kind) else {
+            return None;
+        };
+        match (frame.slots.get(*a), frame.slots.get(*b)) {
+            (Some(Slot::Done(Ok(Value::Platform(p)))), Some(Slot::Done(Ok(Value::Product(q))))) => {
+                Some(self.profile.sells(*p as usize, *q as usize))
+            }
             _ => None,
         }
     }
@@ -331,26 +390,9 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<Decimal, Box<Unknown>> {
-        let x = match self.ready::<T>(a, frame) {
-            Some(x) => x,
-            None => self.num(a, frame, t)?,
-        };
-        let y = match self.ready::<T>(b, frame) {
-            Some(y) => y,
-            None => self.num(b, frame, t)?,
-        };
+        let x = self.operand(a, frame, t)?;
+        let y = self.operand(b, frame, t)?;
         self.arith(op, x, y, e)
-    }
-
-    /// `ready_num` on the plain path; nothing is ready on a traced one, where every
-    /// node must be evaluated to be recorded.
-    #[inline(always)]
-    fn ready<T: Tracer<'a>>(&self, e: &'a Expr, frame: &Frame<'a>) -> Option<Decimal> {
-        if T::ON {
-            None
-        } else {
-            self.ready_num(e, frame)
-        }
     }
 
     /// A comparison. Numbers compare as decimals on the plain path (the checker
@@ -364,14 +406,8 @@ impl<'a> Ctx<'a> {
         t: &mut T,
     ) -> Result<bool, Box<Unknown>> {
         if !T::ON && a.ty.is_numeric() && b.ty.is_numeric() {
-            let x = match self.ready_num(a, frame) {
-                Some(x) => x,
-                None => self.num(a, frame, t)?,
-            };
-            let y = match self.ready_num(b, frame) {
-                Some(y) => y,
-                None => self.num(b, frame, t)?,
-            };
+            let x = self.operand(a, frame, t)?;
+            let y = self.operand(b, frame, t)?;
             return Ok(compare_num(cmp, x, y));
         }
         let x = self.eval(a, frame, t)?;
@@ -457,15 +493,10 @@ impl<'a> Ctx<'a> {
                 Ok(Value::Bool(l.contains(&v)))
             }
             ExprKind::Sells(p, q) => {
-                // Both sides are usually bound variables: look them up in place.
                 if !T::ON
-                    && let (ExprKind::Local(a), ExprKind::Local(b)) = (&p.kind, &q.kind)
-                    && let (
-                        Some(Slot::Done(Ok(Value::Platform(p)))),
-                        Some(Slot::Done(Ok(Value::Product(q)))),
-                    ) = (frame.slots.get(*a), frame.slots.get(*b))
+                    && let Some(b) = self.sells_in_place(p, q, frame)
                 {
-                    return Ok(Value::Bool(self.profile.sells(*p as usize, *q as usize)));
+                    return Ok(Value::Bool(b));
                 }
                 let p = self.eval(p, frame, t)?;
                 let q = self.eval(q, frame, t)?;

@@ -81,8 +81,11 @@ pub fn evaluate<'a>(
     let results = {
         let mut ctx = Ctx::new(rules, profile, param_values(params));
         let mut results = Vec::with_capacity(rules.rules.len());
+        // One frame for every rule, prepared afresh for each: its two vectors are
+        // allocated once per evaluation, not once per rule.
+        let mut frame = Frame::new(0, Vec::new());
         for rule in &rules.rules {
-            let result = run_rule(&mut ctx, rule, keep_passes);
+            let result = run_rule(&mut ctx, rule, keep_passes, &mut frame);
             let fact = if !result.fired.is_empty() {
                 Ok(true)
             } else if let Some((_, u)) = result.unknown.first() {
@@ -204,7 +207,12 @@ fn filter_plan<'a>(rule: &'a RuleDecl, profile: &Profile) -> Vec<Conjunct<'a>> {
         .collect()
 }
 
-fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> RuleResult<'a> {
+fn run_rule<'a>(
+    ctx: &mut Ctx<'a>,
+    rule: &'a RuleDecl,
+    keep_passes: bool,
+    frame: &mut Frame<'a>,
+) -> RuleResult<'a> {
     let conjuncts = filter_plan(rule, ctx.profile);
     // Below a binding whose every deeper source is all products or all platforms,
     // a conjunct that is false rules out every binding under it: none of them can
@@ -220,9 +228,10 @@ fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> Rul
             infallible &= matches!(b.source, SourceIr::Products | SourceIr::Platforms);
         }
     }
+    prepare_frame(frame, rule);
     let mut run = RuleRun {
         rule,
-        frame: rule_frame(rule),
+        frame,
         values: Vec::with_capacity(rule.bindings.len()),
         index: if split {
             vec![0; rule.bindings.len()]
@@ -245,9 +254,9 @@ fn run_rule<'a>(ctx: &mut Ctx<'a>, rule: &'a RuleDecl, keep_passes: bool) -> Rul
 }
 
 /// The state of one rule's run over its bindings.
-struct RuleRun<'a> {
+struct RuleRun<'a, 'f> {
     rule: &'a RuleDecl,
-    frame: Frame<'a>,
+    frame: &'f mut Frame<'a>,
     values: Vec<Value<'a>>,
     /// Per binding depth, the index of the current element in its source.
     index: Vec<usize>,
@@ -259,7 +268,7 @@ struct RuleRun<'a> {
     keep_passes: bool,
 }
 
-impl<'a> RuleRun<'a> {
+impl<'a> RuleRun<'a, '_> {
     fn binding(&self) -> Binding<'a> {
         Binding {
             values: self.values.clone(),
@@ -272,7 +281,26 @@ impl<'a> RuleRun<'a> {
             self.leaf(ctx);
             return;
         };
-        let elements = match ctx.elements(&b.source, &mut self.frame, &mut NoTrace) {
+        // Every product or every platform (most bindings): each element is made from
+        // its index in place, rather than taken from a list that is matched on and
+        // cloned once per element. (The same elements, in the same order, as
+        // `Ctx::elements` gives.)
+        match b.source {
+            SourceIr::Products => {
+                for i in 0..ctx.profile.products.len() as u32 {
+                    self.visit(ctx, depth, b.slot, i as usize, Value::Product(i));
+                }
+                return;
+            }
+            SourceIr::Platforms => {
+                for i in 0..ctx.profile.platforms.len() as u32 {
+                    self.visit(ctx, depth, b.slot, i as usize, Value::Platform(i));
+                }
+                return;
+            }
+            _ => {}
+        }
+        let elements = match ctx.elements(&b.source, self.frame, &mut NoTrace) {
             Ok(list) => list,
             Err(u) => {
                 // The collection itself is unknown (e.g. `platform.tools` not given):
@@ -283,19 +311,26 @@ impl<'a> RuleRun<'a> {
             }
         };
         for (i, v) in elements.iter().enumerate() {
-            self.frame.set(b.slot, v.clone());
-            if !self.conjuncts.is_empty() {
-                if let Some(ix) = self.index.get_mut(depth) {
-                    *ix = i;
-                }
-                if !self.decide_at(ctx, depth, i) {
-                    continue;
-                }
-            }
-            self.values.push(v);
-            self.bind(ctx, depth + 1);
-            self.values.pop();
+            self.visit(ctx, depth, b.slot, i, v);
         }
+    }
+
+    /// Binds variable `depth` (in `slot`) to `v`, element `i` of its source, and
+    /// goes on to the next variable unless a conjunct already rules it out.
+    #[inline(always)]
+    fn visit(&mut self, ctx: &mut Ctx<'a>, depth: usize, slot: usize, i: usize, v: Value<'a>) {
+        self.frame.set(slot, v.clone());
+        if !self.conjuncts.is_empty() {
+            if let Some(ix) = self.index.get_mut(depth) {
+                *ix = i;
+            }
+            if !self.decide_at(ctx, depth, i) {
+                return;
+            }
+        }
+        self.values.push(v);
+        self.bind(ctx, depth + 1);
+        self.values.pop();
     }
 
     /// Decides the conjuncts that read only the variable at `depth`, now element `i`;
@@ -312,9 +347,9 @@ impl<'a> RuleRun<'a> {
             };
             let v = match cell {
                 Some(v) => v,
-                None => cell.insert(ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace)),
+                None => cell.insert(ctx.eval_bool(c.expr, self.frame, &mut NoTrace)),
             };
-            if prunable && *v == Ok(false) {
+            if prunable && matches!(v, Ok(false)) {
                 keep = false;
             }
         }
@@ -325,7 +360,7 @@ impl<'a> RuleRun<'a> {
     /// over unknown, the first unknown over true (as `and` gives).
     fn filter(&mut self, ctx: &mut Ctx<'a>, filter: &'a Expr) -> Result<bool, Box<Unknown>> {
         if self.conjuncts.is_empty() {
-            return ctx.eval_bool(filter, &mut self.frame, &mut NoTrace);
+            return ctx.eval_bool(filter, self.frame, &mut NoTrace);
         }
         let mut unknown: Option<Box<Unknown>> = None;
         for c in &self.conjuncts {
@@ -337,7 +372,7 @@ impl<'a> RuleRun<'a> {
             let v = match memo {
                 Some(Ok(b)) => Ok(*b),
                 Some(Err(u)) => Err(u.clone()),
-                None => ctx.eval_bool(c.expr, &mut self.frame, &mut NoTrace),
+                None => ctx.eval_bool(c.expr, self.frame, &mut NoTrace),
             };
             match v {
                 Ok(true) => {}
@@ -370,10 +405,17 @@ impl<'a> RuleRun<'a> {
         // uses the slot the first let has afterwards (the checker reuses it), and its
         // last element must not be read as the let's value. (Explanations compute
         // the lets without the filter; this way both see the same lets.)
-        self.frame.reset_lets();
-        match ctx.eval_bool(&self.rule.when, &mut self.frame, &mut NoTrace) {
+        // Only the rule's own let slots hold lets (see `prepare_frame`): forgetting
+        // just those is `reset_lets` without its pass over every slot, and nothing
+        // at all for a rule without lets.
+        for l in &self.rule.lets {
+            if let Some(slot) = self.frame.slots.get_mut(l.slot) {
+                *slot = Slot::Empty;
+            }
+        }
+        match ctx.eval_bool(&self.rule.when, self.frame, &mut NoTrace) {
             Ok(true) => {
-                let severity = severity(ctx, self.rule, &mut self.frame, &mut NoTrace);
+                let severity = severity(ctx, self.rule, self.frame, &mut NoTrace);
                 let binding = self.binding();
                 self.result.fired.push(Fired { binding, severity });
             }
