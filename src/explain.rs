@@ -309,7 +309,13 @@ impl<'a> Explainer<'a> {
             rules: eval.rules,
             profile: eval.profile,
             params: eval.params,
-            ctx: Ctx::new(eval.rules, eval.profile, param_values(eval.params)),
+            ctx: Ctx {
+                // The evaluation's facts and global lets: a re-run for evidence must
+                // see what the evaluation saw.
+                facts: eval.facts.clone(),
+                lets: eval.lets.clone(),
+                ..Ctx::new(eval.rules, eval.profile, param_values(eval.params))
+            },
             let_steps: vec![None; eval.rules.lets.len()],
             params_used: vec![None; eval.rules.params.len()],
             trace: Trace::default(),

@@ -310,6 +310,23 @@ rule narrow {
     assert_eq!(ids, ["broad"]);
     assert_eq!(rep.suppressed.len(), 1);
     assert_eq!(&*rep.suppressed[0].by, "broad");
+    // The evidence shows the fact as the evaluation saw it: the advice fired
+    // because `losing` held, so its line must not read false.
+    let losing = rep.recommendations[0]
+        .evidence
+        .steps
+        .iter()
+        .find(|s| &*s.formula == "losing")
+        .unwrap();
+    assert_eq!(&*losing.result, "true");
+    let why = why_not(&eval, "broad").unwrap();
+    assert!(
+        why.bindings
+            .iter()
+            .all(|b| b.because.iter().all(|c| !c.starts_with("losing"))),
+        "{:?}",
+        why.bindings
+    );
 }
 
 #[test]

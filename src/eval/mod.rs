@@ -68,6 +68,12 @@ pub struct Evaluation<'a> {
     pub params: &'a ParamsInForce,
     /// One result per rule, in evaluation order.
     pub results: Vec<RuleResult<'a>>,
+    /// The facts as the rules concluded them, by fact id. Explaining a rule that
+    /// reads a fact must see the value its evaluation saw, not re-derive it.
+    pub facts: Vec<Option<Result<bool, Box<Unknown>>>>,
+    /// The global lets computed on the way, by let id: explanation reuses them
+    /// instead of computing every aggregate again.
+    pub lets: Vec<Option<value::Eval<'a>>>,
 }
 
 /// Evaluates every rule against `profile`. `keep_passes` keeps passing bindings (for
@@ -78,8 +84,8 @@ pub fn evaluate<'a>(
     params: &'a ParamsInForce,
     keep_passes: bool,
 ) -> Evaluation<'a> {
+    let mut ctx = Ctx::new(rules, profile, param_values(params));
     let results = {
-        let mut ctx = Ctx::new(rules, profile, param_values(params));
         let mut results = Vec::with_capacity(rules.rules.len());
         // One frame for every rule, prepared afresh for each: its two vectors are
         // allocated once per evaluation, not once per rule.
@@ -107,6 +113,8 @@ pub fn evaluate<'a>(
         profile,
         params,
         results,
+        facts: ctx.facts,
+        lets: ctx.lets,
     }
 }
 
