@@ -386,6 +386,21 @@ impl Text {
         }
         Ok(())
     }
+
+    /// Appends the text to `out`: a long text (an exact quotient has 29 digits)
+    /// in one copy, since `str::from_utf8`'s fixed cost is then below that of a
+    /// push a byte; a short one a byte at a time, as [`Text::write`].
+    fn push_to(&self, out: &mut String) {
+        let bytes = self.as_bytes();
+        if bytes.len() >= 16
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            out.push_str(text);
+        } else {
+            // Writing to a `String` cannot fail.
+            let _ = self.write(out);
+        }
+    }
 }
 
 /// Writes [`currency_prefix`] without building it; a symbol as one `char`, which
@@ -486,8 +501,7 @@ pub fn write_exact(out: &mut String, d: Decimal) {
     if d.is_sign_negative() {
         text.prepend(b'-');
     }
-    // Writing to a `String` cannot fail.
-    let _ = text.write(out);
+    text.push_to(out);
 }
 
 impl Text {
