@@ -149,19 +149,19 @@ impl Money {
 
 /// `-¥1,280.50`: sign, currency, grouped units, two decimals (half away from zero).
 fn write_money<W: fmt::Write>(w: &mut W, money: Money, currency: &str) -> fmt::Result {
-    // Fast path, for every amount below 2^64 cents: write the integer cents
-    // directly. Going through the decimal's own text, a split and a regrouped copy
-    // cost several allocations per amount.
-    if let Some((negative, cents)) = hundredths(money.0, Midpoint::AwayFromZero)
-        && let Ok(cents) = u64::try_from(cents)
-    {
-        if negative && cents != 0 {
-            w.write_str("-")?;
+    // Fast path, for every amount below 2^64 cents: the integer cents, as text
+    // built in a stack buffer. Going through the decimal's own text, a split and a
+    // regrouped copy cost several allocations per amount.
+    if let Some(cents) = hundredths_u64(money.0, Midpoint::AwayFromZero) {
+        let mut text = Text::new();
+        text.prepend_two_digits(cents % 100);
+        text.prepend(b'.');
+        text.prepend_grouped(cents / 100);
+        if money.0.is_sign_negative() && cents != 0 {
+            w.write_char('-')?;
         }
         write_currency_prefix(w, currency)?;
-        write_grouped(w, cents / 100)?;
-        w.write_char('.')?;
-        return write_two_digits(w, (cents % 100) as u8);
+        return text.write(w);
     }
     let rounded = money
         .0
@@ -190,6 +190,61 @@ enum Midpoint {
     ToEven,
 }
 
+/// `10^k` for `k` up to 28, the largest scale of a decimal: a table look-up costs
+/// less than `checked_pow`'s loop.
+const POW10: [u128; 29] = {
+    let mut table = [1u128; 29];
+    let mut k = 1;
+    while k < table.len() {
+        table[k] = table[k - 1] * 10;
+        k += 1;
+    }
+    table
+};
+
+/// The magnitude of `d` in hundredths, rounded by `midpoint`, when it fits in 64
+/// bits (below 2^64 cents: every amount a business has).
+///
+/// Amounts as written (scale 2) and most products have a mantissa below 2^64,
+/// taken straight from the decimal's parts and rounded in 64-bit arithmetic;
+/// quotients (scale 27 or 28, a 96-bit mantissa) take [`hundredths`].
+fn hundredths_u64(d: Decimal, midpoint: Midpoint) -> Option<u64> {
+    let parts = d.unpack();
+    if parts.hi != 0 {
+        return u64::try_from(hundredths(d, midpoint)?.1).ok();
+    }
+    let m = (u64::from(parts.mid) << 32) | u64::from(parts.lo);
+    match parts.scale {
+        0 => m.checked_mul(100),
+        1 => m.checked_mul(10),
+        2 => Some(m),
+        scale => {
+            let Some(&unit) = POW10_U64.get(scale as usize - 2) else {
+                // Scale above 21: the unit is beyond 64 bits.
+                return u64::try_from(hundredths(d, midpoint)?.1).ok();
+            };
+            let (whole, rest) = (m.checked_div(unit)?, m.checked_rem(unit)?);
+            // `rest < unit`: comparing it with what is left of the unit says
+            // whether it is more than half of it, without overflow.
+            let other = unit - rest;
+            let up = rest > other
+                || (rest == other && (midpoint == Midpoint::AwayFromZero || whole % 2 == 1));
+            whole.checked_add(u64::from(up))
+        }
+    }
+}
+
+/// `10^k` for `k` up to 19, the powers of ten a `u64` holds.
+const POW10_U64: [u64; 20] = {
+    let mut table = [1u64; 20];
+    let mut k = 1;
+    while k < table.len() {
+        table[k] = table[k - 1] * 10;
+        k += 1;
+    }
+    table
+};
+
 /// The magnitude of `d` in hundredths, rounded by `midpoint`, and whether `d` is
 /// negative; `None` only if it does not fit in a `u128` (it always does: a
 /// decimal's mantissa has 96 bits).
@@ -197,79 +252,188 @@ enum Midpoint {
 /// Integer arithmetic on the mantissa: rust_decimal's own rounding of a computed
 /// value (scale 28 after a division) was the costliest step of writing evidence.
 fn hundredths(d: Decimal, midpoint: Midpoint) -> Option<(bool, u128)> {
+    let negative = d.is_sign_negative();
     let mantissa = d.mantissa().unsigned_abs();
     let scale = d.scale();
     let value = if scale <= 2 {
-        mantissa.checked_mul(10u128.checked_pow(2 - scale)?)?
+        mantissa.checked_mul(*POW10.get(usize::try_from(2 - scale).ok()?)?)?
     } else {
-        let unit = 10u128.checked_pow(scale - 2)?;
+        let unit = *POW10.get(usize::try_from(scale - 2).ok()?)?;
         let (whole, rest) = (mantissa.checked_div(unit)?, mantissa.checked_rem(unit)?);
-        let twice = rest.checked_mul(2)?;
-        let up = twice > unit
-            || (twice == unit && (midpoint == Midpoint::AwayFromZero || whole % 2 == 1));
-        whole.checked_add(u128::from(up))?
+        round_up(whole, rest.checked_mul(2)?, unit, midpoint)?
     };
-    Some((d.is_sign_negative(), value))
+    Some((negative, value))
 }
 
-/// `n` (below 100) as two digits.
-fn write_two_digits<W: fmt::Write>(w: &mut W, n: u8) -> fmt::Result {
-    w.write_char(char::from(b'0' + n / 10 % 10))?;
-    w.write_char(char::from(b'0' + n % 10))
+/// `whole`, plus one when the remainder (given doubled, `twice`) rounds it up
+/// against `unit`.
+fn round_up(whole: u128, twice: u128, unit: u128, midpoint: Midpoint) -> Option<u128> {
+    let up =
+        twice > unit || (twice == unit && (midpoint == Midpoint::AwayFromZero || whole % 2 == 1));
+    whole.checked_add(u128::from(up))
 }
 
-/// Writes [`currency_prefix`] without building it.
+/// `"00"`, `"01"`, … `"99"`: two digits per division by 100 halve the divisions
+/// of writing a number.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// A number's ASCII text, built from its last character to its first in a stack
+/// buffer: digits come least significant first.
+struct Text {
+    /// Room for the longest text written: an exact value below one with 28
+    /// decimals and a sign (`-0.0000000000000000000000000001`, 31 bytes) or 29
+    /// digits, a point and a sign.
+    bytes: [u8; 48],
+    /// The text is `bytes[start..end]`.
+    start: usize,
+    end: usize,
+}
+
+impl Text {
+    fn new() -> Self {
+        Text {
+            bytes: [0; 48],
+            start: 48,
+            end: 48,
+        }
+    }
+
+    /// Puts `b` before the text. Every writer stays well inside the buffer; were
+    /// one not to, the first byte would be overwritten, not a panic raised.
+    fn prepend(&mut self, b: u8) {
+        self.start = self.start.saturating_sub(1);
+        if let Some(slot) = self.bytes.get_mut(self.start) {
+            *slot = b;
+        }
+    }
+
+    /// Puts the ASCII `s` before the text.
+    fn prepend_ascii(&mut self, s: &[u8]) {
+        for &b in s.iter().rev() {
+            self.prepend(b);
+        }
+    }
+
+    /// Puts `n % 100` as two digits before the text.
+    fn prepend_two_digits(&mut self, n: u64) {
+        let at = (n % 100) as usize * 2;
+        self.prepend(PAIRS.get(at + 1).copied().unwrap_or(b'0'));
+        self.prepend(PAIRS.get(at).copied().unwrap_or(b'0'));
+    }
+
+    /// Puts `n` in decimal digits before the text (`0` for zero).
+    fn prepend_int(&mut self, mut n: u64) {
+        while n >= 100 {
+            self.prepend_two_digits(n);
+            n /= 100;
+        }
+        if n >= 10 {
+            self.prepend_two_digits(n);
+        } else {
+            self.prepend(b'0' + n as u8);
+        }
+    }
+
+    /// Puts `n` before the text, padded with zeros to `width` digits.
+    fn prepend_padded(&mut self, n: u64, width: usize) {
+        let end = self.start;
+        self.prepend_int(n);
+        while end - self.start < width {
+            self.prepend(b'0');
+        }
+    }
+
+    /// Puts `n` with thousands separators before the text (`1,234,567`).
+    fn prepend_grouped(&mut self, mut n: u64) {
+        while n >= 1000 {
+            let group = n % 1000;
+            n /= 1000;
+            self.prepend_two_digits(group);
+            self.prepend(b'0' + (group / 100) as u8);
+            self.prepend(b',');
+        }
+        self.prepend_int(n);
+    }
+
+    /// The last byte of the text.
+    fn last(&self) -> Option<u8> {
+        self.as_bytes().last().copied()
+    }
+
+    /// Drops the last byte of the text.
+    fn pop(&mut self) {
+        self.end = self.end.saturating_sub(1).max(self.start);
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// Writes the text, one `write_char` a byte (a `push` for a `String`). One
+    /// `write_str` would need the bytes as a `str`, and `str::from_utf8`'s check
+    /// costs more than the pushes of the few characters of a number.
+    fn write<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+        for &b in self.as_bytes() {
+            // Only ASCII is put in, so the mask changes nothing; it tells the
+            // compiler that each character is one byte, and `String::push` then
+            // skips its multi-byte encoding.
+            w.write_char(char::from(b & 0x7F))?;
+        }
+        Ok(())
+    }
+
+    /// Appends the text to `out`: a long text (an exact quotient has 29 digits)
+    /// in one copy, since `str::from_utf8`'s fixed cost is then below that of a
+    /// push a byte; a short one a byte at a time, as [`Text::write`].
+    fn push_to(&self, out: &mut String) {
+        let bytes = self.as_bytes();
+        if bytes.len() >= 16
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            out.push_str(text);
+        } else {
+            // Writing to a `String` cannot fail.
+            let _ = self.write(out);
+        }
+    }
+}
+
+/// Writes [`currency_prefix`] without building it; a symbol as one `char`, which
+/// for a `String` is a push rather than a copy.
 fn write_currency_prefix<W: fmt::Write>(f: &mut W, code: &str) -> fmt::Result {
     match code {
-        "CNY" | "JPY" => f.write_str("¥"),
-        "USD" | "HKD" | "SGD" | "AUD" | "CAD" | "TWD" => f.write_str("$"),
-        "EUR" => f.write_str("€"),
-        "GBP" => f.write_str("£"),
-        other => write!(f, "{other} "),
-    }
-}
-
-/// Writes `n` with thousands separators, as [`group_thousands`] does.
-fn write_grouped<W: fmt::Write>(w: &mut W, n: u64) -> fmt::Result {
-    write_int(w, n, true)
-}
-
-/// `n` in decimal digits, with thousands separators when `grouped`, without the
-/// formatting machinery.
-fn write_int<W: fmt::Write>(w: &mut W, n: u64, grouped: bool) -> fmt::Result {
-    // u64::MAX has 20 digits and 6 separators.
-    let mut buf = [0u8; 27];
-    let mut at = buf.len();
-    let mut rest = n;
-    let mut digits = 0;
-    loop {
-        if grouped && digits > 0 && digits % 3 == 0 {
-            at -= 1;
-            if let Some(b) = buf.get_mut(at) {
-                *b = b',';
-            }
-        }
-        at -= 1;
-        if let Some(b) = buf.get_mut(at) {
-            *b = b'0' + (rest % 10) as u8;
-        }
-        digits += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
+        "CNY" | "JPY" => f.write_char('¥'),
+        "USD" | "HKD" | "SGD" | "AUD" | "CAD" | "TWD" => f.write_char('$'),
+        "EUR" => f.write_char('€'),
+        "GBP" => f.write_char('£'),
+        other => {
+            f.write_str(other)?;
+            f.write_char(' ')
         }
     }
-    // ASCII digits and commas: one char each.
-    for &b in buf.get(at..).unwrap_or_default() {
-        w.write_char(char::from(b))?;
-    }
-    Ok(())
 }
 
 /// A count or plain number appended to `out`: at most two decimals (rounded as
 /// `Decimal::round_dp` does), trailing zeros dropped, thousands grouped (`4,000`,
 /// `2.5`).
 pub fn write_number(out: &mut String, d: Decimal) {
+    if let Some(value) = hundredths_u64(d, Midpoint::ToEven) {
+        let mut text = Text::new();
+        text.prepend_fraction(value % 100);
+        text.prepend_grouped(value / 100);
+        if d.is_sign_negative() && value != 0 {
+            text.prepend(b'-');
+        }
+        // Writing to a `String` cannot fail.
+        let _ = text.write(out);
+        return;
+    }
+    // Beyond 2^64 hundredths: the decimal's own text, grouped.
     let Some((negative, value)) = hundredths(d, Midpoint::ToEven) else {
         out.push_str(&d.round_dp(2).normalize().to_string());
         return;
@@ -277,83 +441,83 @@ pub fn write_number(out: &mut String, d: Decimal) {
     if negative && value != 0 {
         out.push('-');
     }
-    let whole = value / 100;
-    match u64::try_from(whole) {
-        // Writing to a `String` cannot fail.
-        Ok(int) => {
-            let _ = write_grouped(out, int);
-        }
-        // Beyond 2^64: the decimal's own text, grouped.
-        Err(_) => out.push_str(&group_thousands(&whole.to_string())),
-    }
-    let _ = write_fraction(out, (value % 100) as u8);
+    out.push_str(&group_thousands(&(value / 100).to_string()));
+    let mut text = Text::new();
+    text.prepend_fraction((value % 100) as u64);
+    let _ = text.write(out);
 }
 
 /// The exact decimal, as `Decimal::normalize().to_string()` writes it (`128.8`,
 /// `-0.974285714285714285714285714`, `0`), without allocating: evidence gives the
 /// exact value of every computed figure, for tools that recompute them.
 pub fn write_exact(out: &mut String, d: Decimal) {
-    // The mantissa's digits, least significant first. A 96-bit mantissa has at
-    // most 29; it is split at 10^19 so that the digits come from 64-bit
-    // divisions, several times cheaper than 128-bit ones.
-    const SPLIT: u128 = 10_000_000_000_000_000_000;
     let mantissa = d.mantissa().unsigned_abs();
-    let (high, low) = ((mantissa / SPLIT) as u64, (mantissa % SPLIT) as u64);
-    let mut digits = [0u8; 40];
-    let mut len = 0;
-    let mut put = |mut n: u64, at_least: usize| {
-        while n > 0 || len < at_least {
-            if let Some(b) = digits.get_mut(len) {
-                *b = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            len += 1;
-        }
-    };
-    // The low part is padded to 19 digits when a high part follows it.
-    put(low, if high > 0 { 19 } else { 0 });
-    put(high, 0);
-    // Trailing zeros of the fraction are not written (`normalize`).
-    let scale = d.scale() as usize;
-    let mut skip = 0;
-    while skip < scale && skip < len && digits.get(skip) == Some(&b'0') {
-        skip += 1;
-    }
-    let scale = scale - skip;
-    let digits = digits.get(skip..len.max(skip)).unwrap_or_default();
-    if digits.is_empty() {
+    if mantissa == 0 {
         out.push('0');
         return;
     }
-    if d.is_sign_negative() {
-        out.push('-');
-    }
-    // Most significant first, with a point `scale` digits from the end and a
-    // leading "0." (and zeros) when the value is below one.
-    if digits.len() <= scale {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', scale - digits.len()));
-    }
-    for (i, &b) in digits.iter().enumerate().rev() {
-        out.push(char::from(b));
-        if i == scale && i > 0 && digits.len() > scale {
-            out.push('.');
+    // The mantissa's digits. A 96-bit mantissa has at most 29; it is split at
+    // 10^19 so that the digits come from 64-bit divisions, several times cheaper
+    // than 128-bit ones (the split itself is one hardware division: the quotient
+    // fits in 64 bits).
+    const SPLIT: u128 = 10_000_000_000_000_000_000;
+    let mut text = Text::new();
+    match u64::try_from(mantissa) {
+        Ok(m) => text.prepend_int(m),
+        Err(_) => {
+            // The low part is padded to 19 digits, the high part follows it.
+            text.prepend_padded((mantissa % SPLIT) as u64, 19);
+            text.prepend_int((mantissa / SPLIT) as u64);
         }
     }
+    // Trailing zeros of the fraction are not written (`normalize`).
+    let mut scale = d.scale() as usize;
+    while scale > 0 && text.last() == Some(b'0') {
+        text.pop();
+        scale -= 1;
+    }
+    let len = text.end - text.start;
+    if len > scale {
+        // A point `scale` digits from the end: the integer digits move one place
+        // left to make room for it.
+        let point = text.end - scale;
+        if scale > 0
+            && let Some(to) = text.start.checked_sub(1)
+            && let Some(slot) = point.checked_sub(1)
+        {
+            text.bytes.copy_within(text.start..point, to);
+            text.start = to;
+            if let Some(b) = text.bytes.get_mut(slot) {
+                *b = b'.';
+            }
+        }
+    } else {
+        // Below one: a leading "0." and zeros.
+        for _ in len..scale {
+            text.prepend(b'0');
+        }
+        text.prepend_ascii(b"0.");
+    }
+    if d.is_sign_negative() {
+        text.prepend(b'-');
+    }
+    text.push_to(out);
 }
 
-/// The hundredths `c` (below 100) as a fraction with trailing zeros dropped:
-/// nothing, `.5` or `.25`.
-fn write_fraction<W: fmt::Write>(w: &mut W, c: u8) -> fmt::Result {
-    match (c / 10 % 10, c % 10) {
-        (0, 0) => Ok(()),
-        (tenths, 0) => {
-            w.write_char('.')?;
-            w.write_char(char::from(b'0' + tenths))
-        }
-        _ => {
-            w.write_char('.')?;
-            write_two_digits(w, c)
+impl Text {
+    /// Puts the hundredths `c` (below 100) as a fraction with trailing zeros
+    /// dropped before the text: nothing, `.5` or `.25`.
+    fn prepend_fraction(&mut self, c: u64) {
+        match (c / 10, c % 10) {
+            (0, 0) => {}
+            (tenths, 0) => {
+                self.prepend(b'0' + tenths as u8);
+                self.prepend(b'.');
+            }
+            _ => {
+                self.prepend_two_digits(c);
+                self.prepend(b'.');
+            }
         }
     }
 }
@@ -387,20 +551,30 @@ impl Percent {
 
 fn write_percent<W: fmt::Write>(w: &mut W, p: Percent) -> fmt::Result {
     // Two decimals at most, trailing zeros dropped, from the integer hundredths.
+    if let Some(value) = hundredths_u64(p.0, Midpoint::AwayFromZero) {
+        let mut text = Text::new();
+        text.prepend(b'%');
+        text.prepend_fraction(value % 100);
+        text.prepend_int(value / 100);
+        if p.0.is_sign_negative() && value != 0 {
+            text.prepend(b'-');
+        }
+        return text.write(w);
+    }
     let Some((negative, value)) = hundredths(p.0, Midpoint::AwayFromZero) else {
         let rounded =
             p.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         return write!(w, "{}%", rounded.normalize());
     };
+    // Beyond 2^64 hundredths: the decimal's own digits for the units.
     if negative && value != 0 {
-        w.write_str("-")?;
+        w.write_char('-')?;
     }
-    match u64::try_from(value / 100) {
-        Ok(whole) => write_int(w, whole, false)?,
-        Err(_) => write!(w, "{}", value / 100)?,
-    }
-    write_fraction(w, (value % 100) as u8)?;
-    w.write_char('%')
+    write!(w, "{}", value / 100)?;
+    let mut text = Text::new();
+    text.prepend(b'%');
+    text.prepend_fraction((value % 100) as u64);
+    text.write(w)
 }
 
 impl fmt::Display for Money {
@@ -611,6 +785,115 @@ mod tests {
             let mut out = String::from("x");
             write_exact(&mut out, d);
             assert_eq!(out, format!("x{}", d.normalize()), "{d:?}");
+        }
+    }
+
+    /// Mantissas at the edges of the fast paths: midpoints, one either side of
+    /// them, powers of ten, around 2^64 (where the 64-bit path hands over) and the
+    /// largest 96-bit mantissa.
+    fn edge_mantissas() -> Vec<i128> {
+        let mut out = vec![
+            0,
+            1,
+            4,
+            5,
+            6,
+            9,
+            10,
+            15,
+            25,
+            45,
+            99,
+            100,
+            995,
+            1005,
+            123_456_789,
+        ];
+        for k in [3, 9, 18, 19, 20, 26, 27, 28] {
+            let p = 10i128.pow(k);
+            out.extend([p - 1, p, p + 1, 5 * p / 10, 15 * p / 10, 25 * p / 10]);
+        }
+        let two64 = i128::from(u64::MAX) + 1;
+        out.extend([
+            two64 - 1,
+            two64,
+            two64 + 5,
+            two64 * 100 + 50,
+            (1i128 << 96) - 1,
+        ]);
+        out
+    }
+
+    /// Every writer gives rust_decimal's own text for every scale and sign.
+    #[test]
+    fn every_scale_and_sign_matches_the_decimal_formatting() {
+        for mantissa in edge_mantissas() {
+            for scale in 0..=28 {
+                for sign in [1, -1] {
+                    let Ok(d) = Decimal::try_from_i128_with_scale(sign * mantissa, scale) else {
+                        continue;
+                    };
+                    let money_rounded =
+                        d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                    let minus = if money_rounded.is_sign_negative() && !money_rounded.is_zero() {
+                        "-"
+                    } else {
+                        ""
+                    };
+                    let general = format!("{:.2}", money_rounded.abs());
+                    let (int, frac) = general.split_once('.').unwrap_or((&general, "00"));
+                    for currency in ["CNY", "EUR", "CHF"] {
+                        let expected = format!(
+                            "{minus}{}{}.{frac}",
+                            currency_prefix(currency),
+                            group_thousands(int)
+                        );
+                        let mut out = String::new();
+                        Money(d).write_to(&mut out, currency);
+                        assert_eq!(out, expected, "money {d:?}");
+                        assert_eq!(Money(d).display(currency).to_string(), expected);
+                    }
+
+                    let percent = format!("{}%", money_rounded.normalize());
+                    let mut out = String::new();
+                    Percent(d).write_to(&mut out);
+                    assert_eq!(out, percent, "percent {d:?}");
+                    assert_eq!(Percent(d).to_string(), percent, "percent {d:?}");
+
+                    let plain = d.round_dp(2).normalize().to_string();
+                    let (int, frac) = match plain.split_once('.') {
+                        Some((i, f)) => (i, format!(".{f}")),
+                        None => (plain.as_str(), String::new()),
+                    };
+                    let number = match int.strip_prefix('-') {
+                        Some(digits) => format!("-{}{frac}", group_thousands(digits)),
+                        None => format!("{}{frac}", group_thousands(int)),
+                    };
+                    let mut out = String::new();
+                    write_number(&mut out, d);
+                    assert_eq!(out, number, "number {d:?}");
+
+                    let mut out = String::new();
+                    write_exact(&mut out, d);
+                    assert_eq!(out, d.normalize().to_string(), "exact {d:?}");
+                }
+            }
+        }
+    }
+
+    /// The 64-bit rounding agrees with the 128-bit one wherever both apply.
+    #[test]
+    fn hundredths_in_64_bits_match_the_general_rounding() {
+        for mantissa in edge_mantissas() {
+            for scale in 0..=28 {
+                let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, scale) else {
+                    continue;
+                };
+                for midpoint in [Midpoint::AwayFromZero, Midpoint::ToEven] {
+                    let general = hundredths(d, midpoint).and_then(|(_, v)| u64::try_from(v).ok());
+                    assert_eq!(hundredths_u64(d, midpoint), general, "{d:?}");
+                }
+            }
         }
     }
 
