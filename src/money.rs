@@ -190,17 +190,22 @@ enum Midpoint {
     ToEven,
 }
 
+/// `[10^0, 10^1, ...]`, `$n` powers of ten of type `$t`, made at compile time.
+macro_rules! powers_of_ten {
+    ($t:ty, $n:literal) => {{
+        let mut table: [$t; $n] = [1; $n];
+        let mut k = 1;
+        while k < $n {
+            table[k] = table[k - 1] * 10;
+            k += 1;
+        }
+        table
+    }};
+}
+
 /// `10^k` for `k` up to 28, the largest scale of a decimal: a table look-up costs
 /// less than `checked_pow`'s loop.
-const POW10: [u128; 29] = {
-    let mut table = [1u128; 29];
-    let mut k = 1;
-    while k < table.len() {
-        table[k] = table[k - 1] * 10;
-        k += 1;
-    }
-    table
-};
+const POW10: [u128; 29] = powers_of_ten!(u128, 29);
 
 /// The magnitude of `d` in hundredths, rounded by `midpoint`, when it fits in 64
 /// bits (below 2^64 cents: every amount a business has).
@@ -235,15 +240,7 @@ fn hundredths_u64(d: Decimal, midpoint: Midpoint) -> Option<u64> {
 }
 
 /// `10^k` for `k` up to 19, the powers of ten a `u64` holds.
-const POW10_U64: [u64; 20] = {
-    let mut table = [1u64; 20];
-    let mut k = 1;
-    while k < table.len() {
-        table[k] = table[k - 1] * 10;
-        k += 1;
-    }
-    table
-};
+const POW10_U64: [u64; 20] = powers_of_ten!(u64, 20);
 
 /// The magnitude of `d` in hundredths, rounded by `midpoint`, and whether `d` is
 /// negative; `None` only if it does not fit in a `u128` (it always does: a
