@@ -3,6 +3,7 @@
 //! arithmetic failures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use pitfall::advice::{Recommendation, Step};
 use pitfall::check::check_sources;
 use pitfall::check::ir::{RuleSet, Severity};
 use pitfall::eval::params::{ParamProblems, resolve};
@@ -81,6 +82,15 @@ rule thin {
 }
 "#;
 
+/// The recommendation's first evidence line that `pick` accepts.
+fn step(rec: &Recommendation, pick: impl Fn(&Step) -> bool) -> &Step {
+    rec.evidence
+        .steps
+        .iter()
+        .find(|s| pick(s))
+        .expect("evidence line")
+}
+
 fn params_default(rs: &RuleSet, p: &Profile) -> pitfall::eval::ParamsInForce {
     match resolve(rs, p, &[]) {
         Ok(x) => x,
@@ -122,12 +132,7 @@ fn fires_passes_and_cannot_assess() {
     assert_eq!(rep.data_to_collect.len(), 1);
     assert_eq!(rep.data_to_collect[0].entity, "platform JD");
     assert_eq!(rep.data_to_collect[0].fact, "commission");
-    let net = rep.recommendations[0]
-        .evidence
-        .steps
-        .iter()
-        .find(|s| &*s.name == "net")
-        .unwrap();
+    let net = step(&rep.recommendations[0], |s| &*s.name == "net");
     assert_eq!(
         &*net.values,
         "¥100.00 − ¥95.00 − ¥100.00 × 5% − ¥8.00 − ¥40.00"
@@ -312,12 +317,7 @@ rule narrow {
     assert_eq!(&*rep.suppressed[0].by, "broad");
     // The evidence shows the fact as the evaluation saw it: the advice fired
     // because `losing` held, so its line must not read false.
-    let losing = rep.recommendations[0]
-        .evidence
-        .steps
-        .iter()
-        .find(|s| &*s.formula == "losing")
-        .unwrap();
+    let losing = step(&rep.recommendations[0], |s| &*s.formula == "losing");
     assert_eq!(&*losing.result, "true");
     let why = why_not(&eval, "broad").unwrap();
     assert!(
