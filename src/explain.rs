@@ -638,7 +638,7 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&mut self, v: &crate::eval::value::Eval<'a>, ty: &Type) -> Arc<str> {
+    fn result(&mut self, v: &Eval<'a>, ty: &Type) -> Arc<str> {
         match v {
             // Every condition's line ends in one of these two words.
             Ok(Value::Bool(true)) => self.true_text.clone(),
@@ -652,7 +652,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// The exact decimal of a numeric value.
-    fn exact(&mut self, v: &crate::eval::value::Eval<'a>) -> Option<Arc<str>> {
+    fn exact(&mut self, v: &Eval<'a>) -> Option<Arc<str>> {
         match v {
             Ok(Value::Num(d)) => Some(self.shared(|_, out| crate::money::write_exact(out, *d))),
             _ => None,
