@@ -15,7 +15,7 @@ use pitfall::check::check_sources;
 use pitfall::check::ir::RuleSet;
 use pitfall::eval::params::resolve;
 use pitfall::eval::{ParamsInForce, evaluate};
-use pitfall::explain::{ReportOptions, report};
+use pitfall::explain::{ReportOptions, plan};
 use pitfall::money::Money;
 use pitfall::profile::schema::{MONTHLY, PLATFORM, PRODUCT};
 use pitfall::profile::{Date, FieldValue, Profile, Record, load};
@@ -375,8 +375,9 @@ fn main() {
                         .unwrap_or_else(|_| panic!());
                     let pd = params(rules, &p);
                     let eval = evaluate(rules, &p, &pd, false);
-                    let r = report(&eval, &options);
-                    pitfall::render::json::render(std::slice::from_ref(&r)).len()
+                    let mut json = pitfall::render::json::Writer::new(0);
+                    json.plan(&mut plan(&eval, &options));
+                    json.finish().len()
                 },
             )
         };

@@ -2,7 +2,8 @@
 //! Profiling aid, in two modes:
 //! - `eval`: evaluate the rule set N times on one loaded profile;
 //! - `audit`: an audit as `pitfall audit --format json` runs it, N times in a row,
-//!   each stage timed apart: load, params + evaluate, explain, JSON, and the frees.
+//!   each stage timed apart: load, params + evaluate, plan the report, explain
+//!   into the JSON, and the frees.
 //!   Stages run in sequence, so each pays for the caches the others use, as in a
 //!   real audit.
 //!
@@ -54,9 +55,11 @@ fn main() {
         let params = pitfall::eval::params::resolve(&rules, &p, &[]).unwrap_or_else(|_| panic!());
         let e = pitfall::eval::evaluate(&rules, &p, &params, false);
         lap(1, &mut at);
-        let r = pitfall::explain::report(&e, &options);
+        let mut r = pitfall::explain::plan(&e, &options);
         lap(2, &mut at);
-        let j = pitfall::render::json::render(std::slice::from_ref(&r));
+        let mut json = pitfall::render::json::Writer::new(0);
+        json.plan(&mut r);
+        let j = json.finish();
         total += j.len();
         lap(3, &mut at);
         drop(j);
@@ -67,7 +70,7 @@ fn main() {
         lap(4, &mut at);
     }
     println!(
-        "per run: load {:?}, eval {:?}, explain {:?}, JSON {:?}, free {:?} ({total})",
+        "per run: load {:?}, eval {:?}, plan {:?}, explain + JSON {:?}, free {:?} ({total})",
         t[0] / n,
         t[1] / n,
         t[2] / n,

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::advice::{
-    Bound, Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed,
-    ProductRef, Recommendation, Report, RuleLocation, Step, Suppressed, Waived,
+    Counts, DataGap, Entity, Evidence, JSON_SCHEMA_VERSION, NotAssessed, ParamUsed, ProductRef,
+    Report, RuleLocation, Step, Suppressed, Waived,
 };
 use crate::check::ir::{Cmp, Expr, ExprKind, RuleDecl, RuleSet, Severity, Template, TemplatePart};
 use crate::check::types::{Arith, Type};
@@ -24,6 +24,10 @@ use crate::fasthash::FastMap;
 use crate::money::{Money, Percent, write_number};
 use crate::profile::{Date, Profile};
 use crate::text::one_line;
+
+mod out;
+
+pub use out::{AdviceOut, Build, Head, SharedText, Text, replay};
 
 /// How values are written: in messages for clients, or in evidence lines.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -294,8 +298,6 @@ pub struct Explainer<'a> {
     /// The params of the rule last explained, shared by its recommendations (a
     /// report explains a rule's bindings one after another).
     rule_params: Option<(&'a RuleDecl, Arc<[ParamUsed]>)>,
-    /// A buffer that evidence text is written into before it is shared.
-    scratch: String,
     /// Products' and platforms' names, shared by the advice about them.
     names: EntityNames<'a>,
     /// The rule file whose expressions are being explained (for `as_written`).
@@ -326,7 +328,6 @@ impl<'a> Explainer<'a> {
             false_text: Arc::from("false"),
             not_needed: Arc::from("not needed"),
             rule_params: None,
-            scratch: String::with_capacity(256),
             names: EntityNames::new(eval.profile),
             current_file: 0,
         }
@@ -338,58 +339,60 @@ impl<'a> Explainer<'a> {
         frame
     }
 
-    /// A template with its values filled in.
-    fn render(&mut self, t: &'a Template, frame: &mut Frame<'a>) -> String {
-        let mut out = String::with_capacity(128);
+    /// A template with its values filled in, written into `out`.
+    fn render_into(&mut self, out: &mut String, t: &'a Template, frame: &mut Frame<'a>) {
         for part in &t.parts {
             match part {
                 TemplatePart::Text(s) => out.push_str(s),
                 TemplatePart::Value(e) => match self.ctx.eval(e, frame, &mut NoTrace) {
-                    Ok(v) => write_value(&mut out, &v, &e.ty, self.profile, Style::Message),
+                    Ok(v) => write_value(out, &v, &e.ty, self.profile, Style::Message),
                     Err(_) => out.push_str("(unknown)"),
                 },
             }
         }
-        out
     }
 
-    /// The recommendation for a fired binding, with its evidence.
-    pub fn recommendation(
+    /// Writes the recommendation for a fired binding, with its evidence, to `out`.
+    fn write_binding(
         &mut self,
         rule: &'a RuleDecl,
         binding: &Binding<'a>,
         level: Severity,
-    ) -> Recommendation {
+        entity: &Entity,
+        out: &mut impl AdviceOut,
+    ) {
         // One frame serves every recommendation, emptied for each.
         let mut frame = std::mem::replace(&mut self.frame, Frame::new(0, Vec::new()));
         prepare_frame(&mut frame, rule);
         bind_frame(&mut frame, rule, binding);
-        let evidence = self.evidence(rule, binding, &mut frame);
-        let message = self.render(&rule.advise, &mut frame);
         let text = self.rule_text(rule);
-        let rationale = match &text.rationale {
-            Some(fixed) => fixed.clone(),
-            None => Arc::from(self.render(&rule.because, &mut frame)),
-        };
-        let actions = rule
-            .actions
-            .iter()
-            .map(|a| self.render(a, &mut frame))
-            .collect();
-        self.frame = frame;
-        Recommendation {
-            rule: text.id.clone(),
-            title: text.title.clone(),
+        // The traced run fills the let slots the message reads.
+        self.trace_binding(rule, &mut frame);
+        out.begin(Head {
+            rule: &text.id,
+            title: &text.title,
             severity: level,
-            area: text.area.clone(),
-            heuristic: text.heuristic.clone(),
-            entity: self.names.entity(binding),
-            message,
-            rationale,
-            actions,
-            evidence,
-            location: text.location.clone(),
+            area: &text.area,
+            heuristic: &text.heuristic,
+            entity,
+        });
+        out.message(Text::Write(|o: &mut String| {
+            self.render_into(o, &rule.advise, &mut frame);
+        }));
+        match &text.rationale {
+            Some(fixed) => out.rationale(SharedText::Shared(fixed)),
+            None => out.rationale(Text::Write(|o: &mut String| {
+                self.render_into(o, &rule.because, &mut frame);
+            })),
         }
+        out.actions_begin();
+        for a in &rule.actions {
+            out.action(|o| self.render_into(o, a, &mut frame));
+        }
+        out.actions_end();
+        self.write_evidence(rule, binding, &text, out);
+        out.end(&text.location);
+        self.frame = frame;
     }
 
     /// The fixed text of `rule`'s advice, made on its first recommendation.
@@ -448,26 +451,19 @@ impl<'a> Explainer<'a> {
         frame: &mut Frame<'a>,
     ) -> Evidence {
         let text = self.rule_text(rule);
-        let names = &mut self.names;
-        let bindings = rule
-            .bindings
-            .iter()
-            .zip(&text.bound_names)
-            .zip(&binding.values)
-            .map(|((b, name), v)| Bound {
-                name: name.clone(),
-                value: names.bound(v, &b.ty),
-            })
-            .collect();
+        self.trace_binding(rule, frame);
+        let mut build = Build::default();
+        self.write_evidence(rule, binding, &text, &mut build);
+        build.take_evidence().unwrap_or_else(|| Evidence {
+            bindings: Vec::new(),
+            steps: Vec::new(),
+            params: Arc::from([]),
+        })
+    }
 
-        let mut steps: Vec<Step> = Vec::with_capacity(
-            text.lets_read.len()
-                + text.let_names.len()
-                + text.when_formulas.len()
-                + text.escalate_names.len(),
-        );
-        steps.extend(text.lets_read.iter().filter_map(|id| self.let_step(*id)));
-
+    /// Re-runs a bound rule with the tracer: its lets (into `frame`'s slots), its
+    /// condition and its escalations, leaving their values in `self.trace`.
+    fn trace_binding(&mut self, rule: &'a RuleDecl, frame: &mut Frame<'a>) {
         self.current_file = rule.loc.file;
         let mut trace = std::mem::take(&mut self.trace);
         trace.clear();
@@ -479,67 +475,80 @@ impl<'a> Explainer<'a> {
         }
         let _ = self.ctx.eval_bool(&rule.when, frame, &mut trace);
         let _ = severity(&mut self.ctx, rule, frame, &mut trace);
+        self.trace = trace;
+    }
+
+    /// Writes the evidence of the binding [`Self::trace_binding`] last traced.
+    fn write_evidence(
+        &mut self,
+        rule: &'a RuleDecl,
+        binding: &Binding<'a>,
+        text: &RuleText,
+        out: &mut impl AdviceOut,
+    ) {
+        out.evidence_begin();
+        for ((b, name), v) in rule
+            .bindings
+            .iter()
+            .zip(&text.bound_names)
+            .zip(&binding.values)
+        {
+            out.bound(name, &self.names.bound(v, &b.ty));
+        }
+        out.steps_begin();
+        for id in &text.lets_read {
+            if let Some(step) = self.let_step(*id) {
+                out.shared_step(&step);
+            }
+        }
+        let params = self.rule_params(rule, text);
+        let mut conjuncts = std::mem::take(&mut self.conjuncts);
+        conjuncts.clear();
+        conjuncts_of(&rule.when, &mut conjuncts);
+
+        let this = &*self;
+        let t = &this.trace;
+        let missing: Eval<'a> = Ok(Value::Bool(false));
         for ((l, name), formula) in rule
             .lets
             .iter()
             .zip(&text.let_names)
             .zip(&text.let_formulas)
         {
-            let value = trace
-                .get(&l.expr)
-                .cloned()
-                .unwrap_or(Ok(Value::Bool(false)));
-            steps.push(Step {
-                name: name.clone(),
-                formula: formula.clone(),
-                values: self.subst(&l.expr, &trace),
-                result: self.result(&value, &l.expr.ty),
-                exact: self.exact(&value),
-            });
+            let value = t.get(&l.expr).unwrap_or(&missing);
+            out.step(
+                name,
+                formula,
+                |o| this.write_subst(o, &l.expr, t),
+                this.result(value, &l.expr.ty),
+                exact(value),
+            );
         }
-        let mut conjuncts = std::mem::take(&mut self.conjuncts);
-        conjuncts.clear();
-        conjuncts_of(&rule.when, &mut conjuncts);
         for (&c, formula) in conjuncts.iter().zip(&text.when_formulas) {
-            let value = trace.get(c).cloned();
-            steps.push(Step {
-                name: self.when.clone(),
-                formula: formula.clone(),
-                values: self.subst(c, &trace),
-                result: match value {
-                    Some(v) => self.result(&v, &c.ty),
-                    None => self.not_needed.clone(),
-                },
-                exact: None,
-            });
+            out.step(
+                &this.when,
+                formula,
+                |o| this.write_subst(o, c, t),
+                this.result_or_not_needed(t.get(c), &c.ty),
+                None,
+            );
         }
-        self.conjuncts = conjuncts;
         let escalations = rule
             .escalations
             .iter()
             .zip(&text.escalate_names)
             .zip(&text.escalate_formulas);
         for (((_, cond), name), formula) in escalations {
-            let value = trace.get(cond).cloned();
-            steps.push(Step {
-                name: name.clone(),
-                formula: formula.clone(),
-                values: self.subst(cond, &trace),
-                result: match value {
-                    Some(v) => self.result(&v, &cond.ty),
-                    None => self.not_needed.clone(),
-                },
-                exact: None,
-            });
+            out.step(
+                name,
+                formula,
+                |o| this.write_subst(o, cond, t),
+                this.result_or_not_needed(t.get(cond), &cond.ty),
+                None,
+            );
         }
-
-        self.trace = trace;
-        let params = self.rule_params(rule, &text);
-        Evidence {
-            bindings,
-            steps,
-            params,
-        }
+        out.evidence_end(&params);
+        self.conjuncts = conjuncts;
     }
 
     /// The global lets and params `rule` reads, directly or through lets, in id order.
@@ -576,19 +585,23 @@ impl<'a> Explainer<'a> {
         let mut trace = Trace::default();
         let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
         let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
-        let step = Step {
-            name: Arc::from(decl.name.as_str()),
-            formula: Arc::from(one_line(
-                self.rules
-                    .files
-                    .get(decl.loc.file)
-                    .map_or("", |f| f.slice(decl.expr.span)),
-            )),
-            values: self.subst(&decl.expr, &trace),
-            result: self.result(&value, &decl.expr.ty),
-            exact: self.exact(&value),
-        };
+        let name = Arc::from(decl.name.as_str());
+        let formula = Arc::from(one_line(
+            self.rules
+                .files
+                .get(decl.loc.file)
+                .map_or("", |f| f.slice(decl.expr.span)),
+        ));
+        let mut build = Build::default();
+        build.step(
+            &name,
+            &formula,
+            |o| self.write_subst(o, &decl.expr, &trace),
+            self.result(&value, &decl.expr.ty),
+            exact(&value),
+        );
         self.current_file = outer;
+        let step = build.take_step()?;
         if let Some(slot) = self.let_steps.get_mut(id) {
             *slot = Some(step.clone());
         }
@@ -638,44 +651,41 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    fn result(&mut self, v: &Eval<'a>, ty: &Type) -> Arc<str> {
+    /// An evidence line's result, formatted by its type.
+    fn result<'s>(
+        &'s self,
+        v: &'s Eval<'a>,
+        ty: &'s Type,
+    ) -> Text<'s, impl FnOnce(&mut String) + 's> {
         match v {
             // Every condition's line ends in one of these two words.
-            Ok(Value::Bool(true)) => self.true_text.clone(),
-            Ok(Value::Bool(false)) => self.false_text.clone(),
-            Ok(v) => {
-                let profile = self.profile;
-                self.shared(|_, out| write_value(out, v, ty, profile, Style::Evidence))
-            }
-            Err(u) => Arc::from(format!("unknown: {}", unknown_reason(self.profile, u))),
+            Ok(Value::Bool(true)) => Text::Shared(&self.true_text),
+            Ok(Value::Bool(false)) => Text::Shared(&self.false_text),
+            _ => Text::Write(move |out: &mut String| match v {
+                Ok(v) => write_value(out, v, ty, self.profile, Style::Evidence),
+                Err(u) => {
+                    out.push_str("unknown: ");
+                    out.push_str(&unknown_reason(self.profile, u));
+                }
+            }),
         }
     }
 
-    /// The exact decimal of a numeric value.
-    fn exact(&mut self, v: &Eval<'a>) -> Option<Arc<str>> {
+    /// [`Self::result`] of a part of a condition, which a decided `and` or `or`
+    /// may never have needed.
+    fn result_or_not_needed<'s>(
+        &'s self,
+        v: Option<&'s Eval<'a>>,
+        ty: &'s Type,
+    ) -> Text<'s, impl FnOnce(&mut String) + 's> {
         match v {
-            Ok(Value::Num(d)) => Some(self.shared(|_, out| crate::money::write_exact(out, *d))),
-            _ => None,
+            Some(v) => self.result(v, ty),
+            None => Text::Shared(&self.not_needed),
         }
     }
 
-    /// The expression with values in place of names: `¥399.00 − ¥210.00 − ...`.
-    fn subst(&mut self, e: &Expr, t: &Trace<'a>) -> Arc<str> {
-        self.shared(|ex, out| ex.write_subst(out, e, t))
-    }
-
-    /// Text written by `write` into the scratch buffer, then shared: one allocation
-    /// of the text's own size.
-    fn shared(&mut self, write: impl FnOnce(&Self, &mut String)) -> Arc<str> {
-        let mut out = std::mem::take(&mut self.scratch);
-        out.clear();
-        write(self, &mut out);
-        let text = Arc::from(out.as_str());
-        self.scratch = out;
-        text
-    }
-
-    /// [`Self::subst`] into `out`. A part the evaluation never needed (the right
+    /// The expression with values in place of names, written into `out`:
+    /// `¥399.00 − ¥210.00 − ...`. A part the evaluation never needed (the right
     /// side of a decided `or`) is shown as written, so the line still reads as a
     /// formula rather than as gaps. The operators written out here are those
     /// [`crate::eval::interp::shows_operands`] lists: a traced run records values
@@ -794,6 +804,14 @@ impl<'a> Explainer<'a> {
     }
 }
 
+/// The exact decimal behind a numeric value, for evidence.
+fn exact(v: &Eval<'_>) -> Option<rust_decimal::Decimal> {
+    match v {
+        Ok(Value::Num(d)) => Some(*d),
+        _ => None,
+    }
+}
+
 /// The top-level parts of an `and` chain (a single part when there is no `and`).
 fn conjuncts_of<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     match &e.kind {
@@ -814,16 +832,100 @@ pub struct ReportOptions {
     pub today: Date,
 }
 
+/// A fired binding placed in its report. Its entity and severity are all that
+/// suppression, waivers and the report's order need, so they are decided before
+/// any evidence is written.
+pub struct Placed<'e, 'a> {
+    rule: &'a RuleDecl,
+    binding: &'e Binding<'a>,
+    severity: Severity,
+    entity: Entity,
+}
+
+/// A report whose advice is placed but not yet explained. A [`Report`] is made
+/// from it ([`Plan::into_report`]), and the JSON renderer writes one straight
+/// from it, explaining each recommendation into its text.
+pub struct Plan<'e, 'a> {
+    /// The report without its advice: its three advice lists are empty.
+    pub head: Report,
+    /// The advice kept, in report order.
+    pub recommendations: Vec<Placed<'e, 'a>>,
+    /// Advice withdrawn by broader advice, and the rule whose advice replaces it.
+    pub suppressed: Vec<(Placed<'e, 'a>, Arc<str>)>,
+    /// Advice the consultant waived, with the waiver's reason and expiry.
+    pub waived: Vec<(Placed<'e, 'a>, String, Option<String>)>,
+    /// Explains the placed advice.
+    pub explainer: Explainer<'a>,
+}
+
+impl<'a> Plan<'_, 'a> {
+    /// The most severe level of the advice kept, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.recommendations.iter().map(|p| p.severity).max()
+    }
+
+    /// The report with every recommendation explained.
+    pub fn into_report(self) -> Report {
+        let Plan {
+            mut head,
+            recommendations,
+            suppressed,
+            waived,
+            mut explainer,
+        } = self;
+        let mut explain = |p: &Placed<'_, 'a>| {
+            let mut build = Build::default();
+            explainer.write(p, &mut build);
+            build.take()
+        };
+        head.recommendations = recommendations.iter().filter_map(&mut explain).collect();
+        head.suppressed = suppressed
+            .into_iter()
+            .filter_map(|(p, by)| {
+                explain(&p).map(|recommendation| Suppressed { recommendation, by })
+            })
+            .collect();
+        head.waived = waived
+            .into_iter()
+            .filter_map(|(p, reason, until)| {
+                explain(&p).map(|recommendation| Waived {
+                    recommendation,
+                    reason,
+                    until,
+                })
+            })
+            .collect();
+        head
+    }
+}
+
+impl<'a> Explainer<'a> {
+    /// Writes a placed recommendation, with its evidence, to `out`.
+    pub fn write(&mut self, p: &Placed<'_, 'a>, out: &mut impl AdviceOut) {
+        self.write_binding(p.rule, p.binding, p.severity, &p.entity, out);
+    }
+}
+
 /// The full audit report of one evaluation.
 pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
+    plan(eval, options).into_report()
+}
+
+/// The audit report of one evaluation, its advice placed but not yet explained.
+pub fn plan<'e, 'a>(eval: &'e Evaluation<'a>, options: &ReportOptions) -> Plan<'e, 'a> {
     let profile = eval.profile;
     let mut ex = Explainer::new(eval);
-    let mut recs: Vec<Recommendation> = Vec::new();
+    let mut recs: Vec<Placed<'e, 'a>> = Vec::new();
     let mut not_assessed = Vec::new();
     let mut gaps: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for result in &eval.results {
         for fired in &result.fired {
-            recs.push(ex.recommendation(result.rule, &fired.binding, fired.severity));
+            recs.push(Placed {
+                rule: result.rule,
+                binding: &fired.binding,
+                severity: fired.severity,
+                entity: ex.names.entity(&fired.binding),
+            });
         }
         for (binding, u) in &result.unknown {
             not_assessed.push(ex.not_assessed(result.rule, binding, u));
@@ -836,7 +938,14 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
     }
 
     // Broader advice withdraws narrower advice on the same entities.
-    let (recs, mut suppressed) = suppress(eval.rules, recs);
+    let (recs, suppressed) = suppress(recs);
+    let mut suppressed: Vec<(Placed<'e, 'a>, Arc<str>)> = suppressed
+        .into_iter()
+        .map(|(p, by)| {
+            let by = ex.rule_text(by).id.clone();
+            (p, by)
+        })
+        .collect();
 
     // Waivers the consultant signed off; expired ones no longer waive.
     let mut waived = Vec::new();
@@ -855,12 +964,10 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
             ));
         }
     }
-    // Recommendations are moved, not cloned, into the waived list: a large profile
-    // has tens of thousands of them, each with its evidence.
     let mut kept = Vec::with_capacity(recs.len());
     for r in recs {
         let waiver = profile.waivers.iter().find(|w| {
-            w.rule.text == *r.rule
+            w.rule.text == r.rule.id
                 && w.until.is_none_or(|u| u >= options.today)
                 && w.entity.as_ref().is_none_or(|e| {
                     r.entity
@@ -874,25 +981,21 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
                 })
         });
         match waiver {
-            Some(w) => waived.push(Waived {
-                recommendation: r,
-                reason: w.reason.clone(),
-                until: w.until.map(|d| d.to_string()),
-            }),
+            Some(w) => waived.push((r, w.reason.clone(), w.until.map(|d| d.to_string()))),
             None => kept.push(r),
         }
     }
     let mut recs = kept;
 
-    let order = |a: &Recommendation, b: &Recommendation| {
+    let order = |a: &Placed<'_, '_>, b: &Placed<'_, '_>| {
         b.severity
             .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.rule.id.cmp(&b.rule.id))
             .then_with(|| a.entity.cmp(&b.entity))
     };
     recs.sort_by(order);
-    suppressed.sort_by(|a, b| order(&a.recommendation, &b.recommendation));
-    waived.sort_by(|a, b| order(&a.recommendation, &b.recommendation));
+    suppressed.sort_by(|a, b| order(&a.0, &b.0));
+    waived.sort_by(|a, b| order(&a.0, &b.0));
     not_assessed.sort();
 
     let mut counts = Counts::default();
@@ -907,27 +1010,33 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
     let params = (0..eval.rules.params.len())
         .filter_map(|id| ex.param_used(id))
         .collect();
-    Report {
-        schema_version: JSON_SCHEMA_VERSION,
-        profile: profile.source.name().to_owned(),
-        business: profile.name().to_owned(),
-        currency: profile.currency().to_owned(),
-        rules_fingerprint: options.fingerprint.clone(),
-        counts,
+    Plan {
+        head: Report {
+            schema_version: JSON_SCHEMA_VERSION,
+            profile: profile.source.name().to_owned(),
+            business: profile.name().to_owned(),
+            currency: profile.currency().to_owned(),
+            rules_fingerprint: options.fingerprint.clone(),
+            counts,
+            recommendations: Vec::new(),
+            suppressed: Vec::new(),
+            waived: Vec::new(),
+            expired_waivers: expired,
+            not_assessed,
+            data_to_collect: gaps
+                .into_iter()
+                .map(|((entity, fact), rules)| DataGap {
+                    entity,
+                    fact,
+                    rules: rules.into_iter().collect(),
+                })
+                .collect(),
+            params,
+        },
         recommendations: recs,
         suppressed,
         waived,
-        expired_waivers: expired,
-        not_assessed,
-        data_to_collect: gaps
-            .into_iter()
-            .map(|((entity, fact), rules)| DataGap {
-                entity,
-                fact,
-                rules: rules.into_iter().collect(),
-            })
-            .collect(),
-        params,
+        explainer: ex,
     }
 }
 
@@ -935,7 +1044,8 @@ pub fn report(eval: &Evaluation<'_>, options: &ReportOptions) -> Report {
 /// suppressor covers (`None`: any, where the suppressed advice does not name one).
 type SuppressKey<'r> = (&'r str, Option<&'r ProductRef>, Option<&'r str>);
 
-/// Splits `recs` into the advice kept and the advice withdrawn by broader advice.
+/// Splits `recs` into the advice kept and the advice withdrawn by broader advice,
+/// each withdrawn one with the rule that withdrew it.
 ///
 /// A recommendation is withdrawn by the first (in `recs` order) recommendation whose
 /// rule suppresses its rule and whose entity covers its entity (`Entity::within`).
@@ -943,17 +1053,17 @@ type SuppressKey<'r> = (&'r str, Option<&'r ProductRef>, Option<&'r str>);
 /// profile has tens of thousands of both; so each suppressor is indexed under the
 /// four keys it can match (its product or any, its platform or any), and each
 /// recommendation looks up the one key its own entity gives.
-fn suppress(rules: &RuleSet, recs: Vec<Recommendation>) -> (Vec<Recommendation>, Vec<Suppressed>) {
+#[allow(clippy::type_complexity)]
+fn suppress<'e, 'a>(
+    recs: Vec<Placed<'e, 'a>>,
+) -> (Vec<Placed<'e, 'a>>, Vec<(Placed<'e, 'a>, &'a RuleDecl)>) {
     // FNV, not SipHash: the keys are rule ids and names from the user's own files,
     // and SipHash over them was a twentieth of the time of a report.
     let mut first: FastMap<SuppressKey<'_>, usize> = FastMap::default();
     for (i, r) in recs.iter().enumerate() {
-        let Some(rule) = rules.rule(&r.rule) else {
-            continue;
-        };
         let product = r.entity.product.as_ref();
         let platform = r.entity.platform.as_deref();
-        for target in &rule.suppresses {
+        for target in &r.rule.suppresses {
             for p in [None, product] {
                 for q in [None, platform] {
                     first.entry((target.as_str(), p, q)).or_insert(i);
@@ -962,32 +1072,25 @@ fn suppress(rules: &RuleSet, recs: Vec<Recommendation>) -> (Vec<Recommendation>,
         }
     }
     // Which suppressor withdraws each recommendation, decided before any is moved.
-    let by: Vec<Option<usize>> = recs
+    let by: Vec<Option<&'a RuleDecl>> = recs
         .iter()
         .map(|r| {
             if first.is_empty() {
                 return None;
             }
             let key = (
-                &*r.rule,
+                r.rule.id.as_str(),
                 r.entity.product.as_ref(),
                 r.entity.platform.as_deref(),
             );
-            first.get(&key).copied()
+            first.get(&key).and_then(|&i| recs.get(i)).map(|s| s.rule)
         })
-        .collect();
-    let by_rule: Vec<Option<Arc<str>>> = by
-        .iter()
-        .map(|b| b.and_then(|i| recs.get(i)).map(|s| s.rule.clone()))
         .collect();
     let mut kept = Vec::with_capacity(recs.len());
     let mut suppressed = Vec::new();
-    for (r, by) in recs.into_iter().zip(by_rule) {
+    for (r, by) in recs.into_iter().zip(by) {
         match by {
-            Some(by) => suppressed.push(Suppressed {
-                recommendation: r,
-                by,
-            }),
+            Some(by) => suppressed.push((r, by)),
             None => kept.push(r),
         }
     }

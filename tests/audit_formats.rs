@@ -250,6 +250,17 @@ fn json_writer_matches_serde_json() {
     }
     assert_eq!(render::json::render(&[]), serde_json(&[]));
 
+    // `pitfall audit --format json` writes each report straight from the explainer:
+    // the same bytes, one profile and several to a document.
+    let fixtures = common::valid_fixtures();
+    for (rel, r) in fixtures.iter().zip(&reports) {
+        let one = std::slice::from_ref(r);
+        let streamed = common::audit_json(&rules, std::slice::from_ref(rel));
+        assert_eq!(streamed, serde_json(one), "{}", r.profile);
+    }
+    assert_eq!(common::audit_json(&rules, &fixtures), serde_json(&reports));
+    assert_eq!(common::audit_json(&rules, &[]), serde_json(&[]));
+
     // Every kind of string escape, in every kind of field, and the optional fields
     // both present and absent.
     let nasty =

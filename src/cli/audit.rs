@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use pitfall::check::ir::Severity;
 use pitfall::eval::params::{ParamProblems, resolve};
 use pitfall::eval::{CliParam, evaluate};
-use pitfall::explain::{ReportOptions, report};
+use pitfall::explain::{ReportOptions, plan};
 use pitfall::profile::{self, Date, ProfileErrors};
 use pitfall::render;
 
@@ -114,7 +114,11 @@ pub fn run(args: &Args) -> Outcome {
         fingerprint: loaded.fingerprint.clone(),
         today: args.today.unwrap_or_else(today),
     };
+    // JSON is written profile by profile, straight from the explainer; the other
+    // formats render built reports.
+    let mut json = (args.format == Format::Json).then(|| render::json::Writer::new(64 * 1024));
     let mut reports = Vec::new();
+    let mut worst = None;
     let mut invalid = false;
     for path in &super::profiles_only(&args.profiles) {
         let profile = match profile::load_path(path) {
@@ -144,10 +148,15 @@ pub fn run(args: &Args) -> Outcome {
             }
         };
         let evaluation = evaluate(&loaded.rules, &profile, &params, false);
-        reports.push(report(&evaluation, &options));
+        let mut plan = plan(&evaluation, &options);
+        worst = worst.max(plan.worst());
+        match &mut json {
+            Some(writer) => writer.plan(&mut plan),
+            None => reports.push(plan.into_report()),
+        }
     }
     let text = match args.format {
-        Format::Json => render::json::render(&reports),
+        Format::Json => json.map(render::json::Writer::finish).unwrap_or_default(),
         Format::Markdown => reports
             .iter()
             .map(render::markdown::render)
@@ -172,10 +181,7 @@ pub fn run(args: &Args) -> Outcome {
         return Outcome::Invalid;
     }
     let threshold = args.fail_on.severity();
-    if reports
-        .iter()
-        .any(|r| r.worst().is_some_and(|w| w >= threshold))
-    {
+    if worst.is_some_and(|w| w >= threshold) {
         Outcome::Findings
     } else {
         Outcome::Ok

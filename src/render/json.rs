@@ -12,10 +12,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
 use crate::advice::{
-    Entity, Evidence, JSON_SCHEMA_VERSION, ParamUsed, Recommendation, Report, Step,
+    Entity, JSON_SCHEMA_VERSION, ParamUsed, Recommendation, Report, RuleLocation, Step,
 };
-use crate::explain::WhyNot;
+use crate::explain::{AdviceOut, Head, Plan, Text, WhyNot, replay};
 
 /// An object key as written before its value, `"key": `, made at compile time: one
 /// copy of a fixed length instead of five pushes.
@@ -27,19 +31,85 @@ macro_rules! k {
 
 /// Reports as one JSON document: `{"schema_version": 1, "reports": [...]}`.
 pub fn render(reports: &[Report]) -> String {
-    let mut o = Out::with_capacity(16 * 1024 + reports.len() * 64 * 1024);
-    o.open('{');
-    o.key(k!("schema_version"));
-    o.uint(u64::from(JSON_SCHEMA_VERSION));
-    o.key(k!("reports"));
-    o.open('[');
+    let mut w = Writer::new(reports.len() * 64 * 1024);
     for r in reports {
-        o.item();
-        report(&mut o, r);
+        w.report(r);
     }
-    o.close(']');
-    o.close('}');
-    o.finish()
+    w.finish()
+}
+
+/// Writes audits as one JSON document, report by report. A [`Plan`] is written
+/// straight from the explainer, each recommendation's evidence into the text as it
+/// is made: no report of strings is built, copied and freed on the way.
+pub struct Writer {
+    o: Out,
+}
+
+impl Writer {
+    /// A document with room for `capacity` bytes of reports before it grows.
+    pub fn new(capacity: usize) -> Self {
+        let mut o = Out::with_capacity(16 * 1024 + capacity);
+        o.open('{');
+        o.key(k!("schema_version"));
+        o.uint(u64::from(JSON_SCHEMA_VERSION));
+        o.key(k!("reports"));
+        o.open('[');
+        Writer { o }
+    }
+
+    /// A built report.
+    pub fn report(&mut self, r: &Report) {
+        self.o.item();
+        report(&mut self.o, r, |o| {
+            o.key(k!("recommendations"));
+            o.list(&r.recommendations, recommendation);
+            o.key(k!("suppressed"));
+            o.list(&r.suppressed, |o, s| {
+                suppressed(o, &s.by, |o| recommendation(o, &s.recommendation));
+            });
+            o.key(k!("waived"));
+            o.list(&r.waived, |o, w| {
+                waived(o, &w.reason, w.until.as_deref(), |o| {
+                    recommendation(o, &w.recommendation);
+                });
+            });
+        });
+    }
+
+    /// A planned report, each recommendation explained as it is written.
+    pub fn plan(&mut self, plan: &mut Plan<'_, '_>) {
+        let Plan {
+            head,
+            recommendations,
+            suppressed: withdrawn,
+            waived: signed_off,
+            explainer,
+        } = plan;
+        self.o.item();
+        report(&mut self.o, head, |o| {
+            o.key(k!("recommendations"));
+            o.list(recommendations, |o, p| {
+                explainer.write(p, &mut JsonAdvice(o))
+            });
+            o.key(k!("suppressed"));
+            o.list(withdrawn, |o, (p, by)| {
+                suppressed(o, by, |o| explainer.write(p, &mut JsonAdvice(o)));
+            });
+            o.key(k!("waived"));
+            o.list(signed_off, |o, (p, reason, until)| {
+                waived(o, reason, until.as_deref(), |o| {
+                    explainer.write(p, &mut JsonAdvice(o));
+                });
+            });
+        });
+    }
+
+    /// The document.
+    pub fn finish(mut self) -> String {
+        self.o.close(']');
+        self.o.close('}');
+        self.o.finish()
+    }
 }
 
 /// A why-not account as JSON. Not on a hot path, so serde writes it.
@@ -58,7 +128,8 @@ pub fn render_why_not(why: &WhyNot) -> String {
     serde_json::to_string_pretty(&doc).map_or_else(|_| "{}\n".to_owned(), |s| s + "\n")
 }
 
-fn report(o: &mut Out, r: &Report) {
+/// A report's fields in schema order; `advice` writes its three advice lists.
+fn report(o: &mut Out, r: &Report, advice: impl FnOnce(&mut Out)) {
     o.open('{');
     o.key(k!("schema_version"));
     o.uint(u64::from(r.schema_version));
@@ -78,27 +149,7 @@ fn report(o: &mut Out, r: &Report) {
         o.uint(n as u64);
     }
     o.close('}');
-    o.key(k!("recommendations"));
-    o.list(&r.recommendations, recommendation);
-    o.key(k!("suppressed"));
-    o.list(&r.suppressed, |o, s| {
-        o.open('{');
-        o.key(k!("recommendation"));
-        recommendation(o, &s.recommendation);
-        o.field(k!("by"), &s.by);
-        o.close('}');
-    });
-    o.key(k!("waived"));
-    o.list(&r.waived, |o, w| {
-        o.open('{');
-        o.key(k!("recommendation"));
-        recommendation(o, &w.recommendation);
-        o.field(k!("reason"), &w.reason);
-        if let Some(until) = &w.until {
-            o.field(k!("until"), until);
-        }
-        o.close('}');
-    });
+    advice(o);
     o.key(k!("expired_waivers"));
     o.list(&r.expired_waivers, |o, s| o.str(s));
     o.key(k!("not_assessed"));
@@ -125,28 +176,139 @@ fn report(o: &mut Out, r: &Report) {
     o.close('}');
 }
 
+/// A withdrawn recommendation, written by `rec`, and the rule that withdrew it.
+fn suppressed(o: &mut Out, by: &str, rec: impl FnOnce(&mut Out)) {
+    o.open('{');
+    o.key(k!("recommendation"));
+    rec(o);
+    o.field(k!("by"), by);
+    o.close('}');
+}
+
+/// A waived recommendation, written by `rec`, and its waiver.
+fn waived(o: &mut Out, reason: &str, until: Option<&str>, rec: impl FnOnce(&mut Out)) {
+    o.open('{');
+    o.key(k!("recommendation"));
+    rec(o);
+    o.field(k!("reason"), reason);
+    if let Some(until) = until {
+        o.field(k!("until"), until);
+    }
+    o.close('}');
+}
+
 fn recommendation(o: &mut Out, r: &Recommendation) {
-    o.open('{');
-    o.field(k!("rule"), &r.rule);
-    o.field(k!("title"), &r.title);
-    o.field(k!("severity"), r.severity.as_str());
-    o.field(k!("area"), &r.area);
-    o.field(k!("heuristic"), &r.heuristic);
-    o.key(k!("entity"));
-    entity(o, &r.entity);
-    o.field(k!("message"), &r.message);
-    o.field(k!("rationale"), &r.rationale);
-    o.key(k!("actions"));
-    o.list(&r.actions, |o, s| o.str(s));
-    o.key(k!("evidence"));
-    evidence(o, &r.evidence);
-    o.key(k!("location"));
-    o.open('{');
-    o.field(k!("file"), &r.location.file);
-    o.key(k!("line"));
-    o.uint(r.location.line as u64);
-    o.close('}');
-    o.close('}');
+    replay(r, &mut JsonAdvice(o));
+}
+
+/// A recommendation as JSON, written as the explainer (or [`replay`]) sends it.
+struct JsonAdvice<'o>(&'o mut Out);
+
+impl AdviceOut for JsonAdvice<'_> {
+    fn begin(&mut self, h: Head<'_>) {
+        let o = &mut *self.0;
+        o.open('{');
+        o.field(k!("rule"), h.rule);
+        o.field(k!("title"), h.title);
+        o.field(k!("severity"), h.severity.as_str());
+        o.field(k!("area"), h.area);
+        o.field(k!("heuristic"), h.heuristic);
+        o.key(k!("entity"));
+        entity(o, h.entity);
+    }
+
+    fn message(&mut self, text: Text<'_, impl FnOnce(&mut String)>) {
+        self.0.key(k!("message"));
+        self.0.text(text);
+    }
+
+    fn rationale(&mut self, text: Text<'_, impl FnOnce(&mut String)>) {
+        self.0.key(k!("rationale"));
+        self.0.text(text);
+    }
+
+    fn actions_begin(&mut self) {
+        self.0.key(k!("actions"));
+        self.0.open('[');
+    }
+
+    fn action(&mut self, write: impl FnOnce(&mut String)) {
+        self.0.item();
+        self.0.str_with(write);
+    }
+
+    fn actions_end(&mut self) {
+        self.0.close(']');
+    }
+
+    fn evidence_begin(&mut self) {
+        self.0.key(k!("evidence"));
+        self.0.open('{');
+        self.0.key(k!("bindings"));
+        self.0.open('[');
+    }
+
+    fn bound(&mut self, name: &Arc<str>, value: &Arc<str>) {
+        let o = &mut *self.0;
+        o.item();
+        o.open('{');
+        o.field(k!("name"), name);
+        o.field(k!("value"), value);
+        o.close('}');
+    }
+
+    fn steps_begin(&mut self) {
+        self.0.close(']');
+        self.0.key(k!("steps"));
+        self.0.open('[');
+    }
+
+    fn step(
+        &mut self,
+        name: &Arc<str>,
+        formula: &Arc<str>,
+        values: impl FnOnce(&mut String),
+        result: Text<'_, impl FnOnce(&mut String)>,
+        exact: Option<Decimal>,
+    ) {
+        let o = &mut *self.0;
+        o.item();
+        o.open('{');
+        o.field(k!("name"), name);
+        o.field(k!("formula"), formula);
+        o.key(k!("values"));
+        o.str_with(values);
+        o.key(k!("result"));
+        o.text(result);
+        if let Some(d) = exact {
+            o.key(k!("exact"));
+            o.str_with(|out| crate::money::write_exact(out, d));
+        }
+        o.close('}');
+    }
+
+    fn shared_step(&mut self, s: &Step) {
+        self.0.item();
+        step(self.0, s);
+    }
+
+    fn evidence_end(&mut self, params: &Arc<[ParamUsed]>) {
+        self.0.close(']');
+        self.0.key(k!("params"));
+        self.0.list(params, param);
+        self.0.close('}');
+    }
+
+    fn end(&mut self, location: &RuleLocation) {
+        let o = &mut *self.0;
+        o.key(k!("location"));
+        o.open('{');
+        o.field(k!("file"), &location.file);
+        o.key(k!("line"));
+        o.uint(location.line as u64);
+        o.close('}');
+        o.close('}');
+    }
 }
 
 fn entity(o: &mut Out, e: &Entity) {
@@ -161,22 +323,6 @@ fn entity(o: &mut Out, e: &Entity) {
     if let Some(p) = &e.platform {
         o.field(k!("platform"), p);
     }
-    o.close('}');
-}
-
-fn evidence(o: &mut Out, e: &Evidence) {
-    o.open('{');
-    o.key(k!("bindings"));
-    o.list(&e.bindings, |o, b| {
-        o.open('{');
-        o.field(k!("name"), &b.name);
-        o.field(k!("value"), &b.value);
-        o.close('}');
-    });
-    o.key(k!("steps"));
-    o.list(&e.steps, step);
-    o.key(k!("params"));
-    o.list(&e.params, param);
     o.close('}');
 }
 
@@ -289,6 +435,30 @@ impl Out {
         self.has_value = true;
     }
 
+    /// A text field's value: shared text, or text written in place.
+    fn text(&mut self, text: Text<'_, impl FnOnce(&mut String)>) {
+        match text {
+            Text::Shared(s) => self.str(s),
+            Text::Write(write) => self.str_with(write),
+        }
+    }
+
+    /// A string written by `write` straight into the text, then escaped there if
+    /// it needs it (rarely: evidence is numbers, names and operators).
+    fn str_with(&mut self, write: impl FnOnce(&mut String)) {
+        self.buf.push('"');
+        let start = self.buf.len();
+        write(&mut self.buf);
+        if needs_escape(self.buf.as_bytes().get(start..).unwrap_or_default()) {
+            let raw = self.buf.split_off(start);
+            self.buf.pop();
+            self.str(&raw);
+        } else {
+            self.buf.push('"');
+        }
+        self.has_value = true;
+    }
+
     fn str(&mut self, s: &str) {
         if needs_escape(s.as_bytes()) {
             // Rare (quotes, backslashes, control characters): serde_json's escaping.
@@ -346,6 +516,22 @@ mod tests {
             let ours = !needs_escape(s.as_bytes());
             let theirs = serde_json::to_string(s).unwrap_or_default() == format!("\"{s}\"");
             assert_eq!(ours, theirs, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn text_written_in_place_is_escaped_like_serde_json() {
+        let nasty = "a \"quoted\" back\\slash, tab\t, newline\n, unit\u{1f}, ¥1 − 2";
+        for s in ["", "plain ¥1,234.50", nasty] {
+            let mut o = Out::with_capacity(0);
+            o.open('[');
+            o.item();
+            o.str_with(|out| out.push_str(s));
+            o.item();
+            o.str(s);
+            o.close(']');
+            let expected = serde_json::to_string_pretty(&[s, s]).unwrap_or_default() + "\n";
+            assert_eq!(o.finish(), expected, "{s:?}");
         }
     }
 

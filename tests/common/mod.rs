@@ -106,13 +106,32 @@ pub fn valid_fixtures() -> Vec<PathBuf> {
 
 /// Audits a fixture (path relative to the crate root) with the default rules.
 pub fn audit(rules: &pitfall::ruleset::Loaded, rel: &Path) -> pitfall::advice::Report {
+    planned(rules, rel, |plan| plan.into_report())
+}
+
+/// Audits fixtures as `pitfall audit --format json` does: each report written
+/// straight from its plan, its evidence explained into the JSON text.
+pub fn audit_json(rules: &pitfall::ruleset::Loaded, rels: &[PathBuf]) -> String {
+    let mut writer = pitfall::render::json::Writer::new(0);
+    for rel in rels {
+        planned(rules, rel, |mut plan| writer.plan(&mut plan));
+    }
+    writer.finish()
+}
+
+/// The planned audit of a fixture with the default rules, given to `then`.
+fn planned<T>(
+    rules: &pitfall::ruleset::Loaded,
+    rel: &Path,
+    then: impl FnOnce(pitfall::explain::Plan<'_, '_>) -> T,
+) -> T {
     let text = std::fs::read(root().join(rel)).unwrap();
     let profile = profile::load_bytes(&rel.display().to_string(), text)
         .unwrap_or_else(|e| panic!("{}", pitfall::report::render_plain(&e)));
     let params = pitfall::eval::params::resolve(&rules.rules, &profile, &[])
         .unwrap_or_else(|_| panic!("params of {}", rel.display()));
     let eval = pitfall::eval::evaluate(&rules.rules, &profile, &params, false);
-    let mut report = pitfall::explain::report(
+    let mut plan = pitfall::explain::plan(
         &eval,
         &pitfall::explain::ReportOptions {
             fingerprint: rules.fingerprint.clone(),
@@ -120,8 +139,8 @@ pub fn audit(rules: &pitfall::ruleset::Loaded, rel: &Path) -> pitfall::advice::R
         },
     );
     // Snapshots should change when advice changes, not on every edit of a rule file.
-    report.rules_fingerprint = "sha256:…".to_owned();
-    report
+    plan.head.rules_fingerprint = "sha256:…".to_owned();
+    then(plan)
 }
 
 /// Runs the built `pitfall` binary from the crate root, without colour.
