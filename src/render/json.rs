@@ -87,6 +87,10 @@ impl Writer {
             waived: signed_off,
             explainer,
         } = plan;
+        // Room for the report before it is written: growing the text as it goes
+        // copies it (a medium audit is 30–100 KB).
+        let advice = recommendations.len() + withdrawn.len() + signed_off.len();
+        self.o.buf.reserve(8 * 1024 + advice * 3 * 1024);
         self.o.item();
         report(&mut self.o, head, |o| {
             o.key(k!("recommendations"));
