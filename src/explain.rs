@@ -141,22 +141,27 @@ pub fn binding_entity(profile: &Profile, binding: &Binding<'_>) -> Entity {
 /// [`binding_entity`], with the names given by `product` and `platform`.
 fn entity_with(
     binding: &Binding<'_>,
-    mut product: impl FnMut(u32) -> ProductRef,
-    mut platform: impl FnMut(u32) -> Arc<str>,
+    product: impl FnOnce(u32) -> ProductRef,
+    platform: impl FnOnce(u32) -> Arc<str>,
 ) -> Entity {
-    let mut entity = Entity::default();
+    let (p, q) = entity_indices(binding);
+    Entity {
+        product: p.map(product),
+        platform: q.map(platform),
+    }
+}
+
+/// The indices of the product and platform a binding is about: its first of each.
+fn entity_indices(binding: &Binding<'_>) -> (Option<u32>, Option<u32>) {
+    let mut at = (None, None);
     for e in binding.entities() {
         match e {
-            EntityRef::Product(i) if entity.product.is_none() => {
-                entity.product = Some(product(i));
-            }
-            EntityRef::Platform(i) if entity.platform.is_none() => {
-                entity.platform = Some(platform(i));
-            }
+            EntityRef::Product(i) if at.0.is_none() => at.0 = Some(i),
+            EntityRef::Platform(i) if at.1.is_none() => at.1 = Some(i),
             _ => {}
         }
     }
-    entity
+    at
 }
 
 fn product_ref(profile: &Profile, i: u32) -> ProductRef {
@@ -498,7 +503,7 @@ impl<'a> Explainer<'a> {
         out.steps_begin();
         for id in &text.lets_read {
             if let Some(step) = self.let_step(*id) {
-                out.shared_step(&step);
+                out.shared_step(step);
             }
         }
         let params = self.rule_params(rule, text);
@@ -576,9 +581,11 @@ impl<'a> Explainer<'a> {
     }
 
     /// The evidence line of global let `id`, traced once per profile.
-    fn let_step(&mut self, id: usize) -> Option<Step> {
-        if let Some(Some(step)) = self.let_steps.get(id) {
-            return Some(step.clone());
+    fn let_step(&mut self, id: usize) -> Option<&Step> {
+        if let Some(Some(_)) = self.let_steps.get(id) {
+            // Looked up again: returning the first borrow would hold `self` for the
+            // rest of the function (a known limit of the borrow checker).
+            return self.let_steps.get(id)?.as_ref();
         }
         let decl = self.rules.lets.get(id)?;
         let outer = std::mem::replace(&mut self.current_file, decl.loc.file);
@@ -601,11 +608,9 @@ impl<'a> Explainer<'a> {
             exact(&value),
         );
         self.current_file = outer;
-        let step = build.take_step()?;
-        if let Some(slot) = self.let_steps.get_mut(id) {
-            *slot = Some(step.clone());
-        }
-        Some(step)
+        let slot = self.let_steps.get_mut(id)?;
+        *slot = build.take_step();
+        slot.as_ref()
     }
 
     /// The evidence lines of the params `rule` reads.
@@ -840,6 +845,8 @@ pub struct Placed<'e, 'a> {
     binding: &'e Binding<'a>,
     severity: Severity,
     entity: Entity,
+    /// The indices of the entity's product and platform, for suppression.
+    at: (Option<u32>, Option<u32>),
 }
 
 /// A report whose advice is placed but not yet explained. A [`Report`] is made
@@ -925,6 +932,7 @@ pub fn plan<'e, 'a>(eval: &'e Evaluation<'a>, options: &ReportOptions) -> Plan<'
                 binding: &fired.binding,
                 severity: fired.severity,
                 entity: ex.names.entity(&fired.binding),
+                at: entity_indices(&fired.binding),
             });
         }
         for (binding, u) in &result.unknown {
@@ -1040,9 +1048,10 @@ pub fn plan<'e, 'a>(eval: &'e Evaluation<'a>, options: &ReportOptions) -> Plan<'
     }
 }
 
-/// A suppression key: the suppressed rule, and the product and platform a
-/// suppressor covers (`None`: any, where the suppressed advice does not name one).
-type SuppressKey<'r> = (&'r str, Option<&'r ProductRef>, Option<&'r str>);
+/// A suppression key: the suppressed rule, and the indices of the product and
+/// platform a suppressor covers (`None`: any, where the suppressed advice does not
+/// name one). Indices, not names: hashing names was most of the time of a plan.
+type SuppressKey<'r> = (&'r str, Option<u32>, Option<u32>);
 
 /// Splits `recs` into the advice kept and the advice withdrawn by broader advice,
 /// each withdrawn one with the rule that withdrew it.
@@ -1061,8 +1070,7 @@ fn suppress<'e, 'a>(
     // and SipHash over them was a twentieth of the time of a report.
     let mut first: FastMap<SuppressKey<'_>, usize> = FastMap::default();
     for (i, r) in recs.iter().enumerate() {
-        let product = r.entity.product.as_ref();
-        let platform = r.entity.platform.as_deref();
+        let (product, platform) = r.at;
         for target in &r.rule.suppresses {
             for p in [None, product] {
                 for q in [None, platform] {
@@ -1078,11 +1086,7 @@ fn suppress<'e, 'a>(
             if first.is_empty() {
                 return None;
             }
-            let key = (
-                r.rule.id.as_str(),
-                r.entity.product.as_ref(),
-                r.entity.platform.as_deref(),
-            );
+            let key = (r.rule.id.as_str(), r.at.0, r.at.1);
             first.get(&key).and_then(|&i| recs.get(i)).map(|s| s.rule)
         })
         .collect();
