@@ -9,12 +9,10 @@
 //! same reports, byte for byte, on every fixture and on strings that need escaping.
 
 use std::fmt::Write as _;
-
-use serde::Serialize;
-
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::advice::{
     Entity, JSON_SCHEMA_VERSION, ParamUsed, Recommendation, Report, RuleLocation, Step,
