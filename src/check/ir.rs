@@ -48,6 +48,9 @@ pub struct RuleSet {
     pub facts: Vec<FactDecl>,
     /// Rules, in evaluation order: a rule comes after every rule whose facts it reads.
     pub rules: Vec<RuleDecl>,
+    /// Which arithmetic the rules share, made on the first evaluation (node addresses
+    /// are stable: a rule set is not changed once checked).
+    pub memo: std::sync::OnceLock<crate::eval::memo::MemoPlan>,
 }
 
 impl RuleSet {

@@ -715,6 +715,7 @@ impl Checker {
                 tables: self.tables,
                 facts,
                 rules,
+                memo: std::sync::OnceLock::new(),
             }),
             diagnostics,
         }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
+use super::memo::{Memo, Site};
 use super::value::{EntityRef, Eval, List, MissingFact, Unknown, Value, lit_value};
 use crate::check::ir::{Builtin, Cmp, Expr, ExprKind, Lit, RuleSet, SourceIr};
 use crate::check::types::Arith;
@@ -153,6 +154,12 @@ pub struct Ctx<'a> {
     pub lets: Vec<Option<Eval<'a>>>,
     /// Facts, set when their rule has run.
     pub facts: Vec<Option<Result<bool, Box<Unknown>>>>,
+    /// Values of arithmetic that rules share (see `memo`); only the plain path of
+    /// an evaluation has one.
+    pub memo: Option<Memo>,
+    /// The memoized nodes of the rule being run, by address: a rule that shares
+    /// nothing looks nothing up.
+    pub memo_sites: &'a [(usize, Site)],
 }
 
 impl<'a> Ctx<'a> {
@@ -164,6 +171,8 @@ impl<'a> Ctx<'a> {
             params,
             lets: vec![None; rules.lets.len()],
             facts: vec![None; rules.facts.len()],
+            memo: None,
+            memo_sites: &[],
         }
     }
 
@@ -390,9 +399,52 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<Decimal, Box<Unknown>> {
+        if !T::ON
+            && !self.memo_sites.is_empty()
+            && let Some(cell) = self.memo_cell(e, frame)
+        {
+            return self.shared_arith(op, a, b, e, cell, frame, t);
+        }
         let x = self.operand(a, frame, t)?;
         let y = self.operand(b, frame, t)?;
         self.arith(op, x, y, e)
+    }
+
+    /// `arith_node` on the plain path of a rule that shares arithmetic: a memoized
+    /// node's value is read from the memo when another rule (or binding) computed
+    /// it, and kept when it is computed here. Only numbers are kept: an unknown is
+    /// computed again wherever it occurs, as it names its own expression.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn shared_arith<T: Tracer<'a>>(
+        &mut self,
+        op: Arith,
+        a: &'a Expr,
+        b: &'a Expr,
+        e: &'a Expr,
+        cell: (usize, usize),
+        frame: &mut Frame<'a>,
+        t: &mut T,
+    ) -> Result<Decimal, Box<Unknown>> {
+        if let Some(d) = self.memo.as_ref().and_then(|m| m.get(cell)) {
+            return Ok(d);
+        }
+        let x = self.operand(a, frame, t)?;
+        let y = self.operand(b, frame, t)?;
+        let v = self.arith(op, x, y, e)?;
+        if let Some(m) = self.memo.as_mut() {
+            m.put(cell, v);
+        }
+        Ok(v)
+    }
+
+    /// The memo cell of `e` when it is a memoized node of the rule being run and its
+    /// variables are bound.
+    #[inline]
+    fn memo_cell(&self, e: &Expr, frame: &Frame<'a>) -> Option<(usize, usize)> {
+        let addr = e as *const Expr as usize;
+        let (_, site) = self.memo_sites.iter().find(|(at, _)| *at == addr)?;
+        self.memo.as_ref()?.cell(site, frame)
     }
 
     /// A comparison. Numbers compare as decimals on the plain path (the checker

@@ -6,6 +6,7 @@
 //! by re-running the bindings that matter with a tracer (see `explain`).
 
 pub mod interp;
+pub mod memo;
 pub mod params;
 pub mod value;
 
@@ -85,12 +86,18 @@ pub fn evaluate<'a>(
     keep_passes: bool,
 ) -> Evaluation<'a> {
     let mut ctx = Ctx::new(rules, profile, param_values(params));
+    // Arithmetic that several rules write alike is computed once per product and
+    // platform (see `memo`); the plan is made on the rule set's first evaluation.
+    let plan = rules.memo.get_or_init(|| memo::MemoPlan::new(rules));
+    let plan = (plan.classes() > 0 && plan.fits(rules)).then_some(plan);
+    ctx.memo = plan.map(|p| memo::Memo::new(p, profile.products.len(), profile.platforms.len()));
     let results = {
         let mut results = Vec::with_capacity(rules.rules.len());
         // One frame for every rule, prepared afresh for each: its two vectors are
         // allocated once per evaluation, not once per rule.
         let mut frame = Frame::new(0, Vec::new());
-        for rule in &rules.rules {
+        for (r, rule) in rules.rules.iter().enumerate() {
+            ctx.memo_sites = plan.map_or(&[], |p| p.sites(r));
             let result = run_rule(&mut ctx, rule, keep_passes, &mut frame);
             let fact = if !result.fired.is_empty() {
                 Ok(true)
