@@ -85,11 +85,23 @@ pub fn evaluate<'a>(
     params: &'a ParamsInForce,
     keep_passes: bool,
 ) -> Evaluation<'a> {
+    evaluate_sharing(rules, profile, params, keep_passes, true)
+}
+
+/// [`evaluate`], with or without the memo of shared arithmetic (`share`): the tests
+/// hold the two to the same outcomes.
+fn evaluate_sharing<'a>(
+    rules: &'a RuleSet,
+    profile: &'a Profile,
+    params: &'a ParamsInForce,
+    keep_passes: bool,
+    share: bool,
+) -> Evaluation<'a> {
     let mut ctx = Ctx::new(rules, profile, param_values(params));
     // Arithmetic that several rules write alike is computed once per product and
     // platform (see `memo`); the plan is made on the rule set's first evaluation.
     let plan = rules.memo.get_or_init(|| memo::MemoPlan::new(rules));
-    let plan = (plan.classes() > 0 && plan.fits(rules)).then_some(plan);
+    let plan = (share && plan.classes() > 0 && plan.fits(rules)).then_some(plan);
     ctx.memo = plan.map(|p| memo::Memo::new(p, profile.products.len(), profile.platforms.len()));
     let results = {
         let mut results = Vec::with_capacity(rules.rules.len());
