@@ -52,27 +52,32 @@ pub fn source_roots<'a>(s: &'a SourceIr, out: &mut Vec<&'a Expr>) {
 /// Calls `f` on `e` and every expression inside it, binding sources included.
 pub fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
     f(e);
+    children(e, &mut |x| visit(x, f));
+}
+
+/// Calls `f` on each expression directly inside `e`, binding sources included.
+pub fn children<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
     match &e.kind {
         ExprKind::Field { base: x, .. }
         | ExprKind::Not(x)
         | ExprKind::Neg(x)
         | ExprKind::Paren(x)
-        | ExprKind::Index(_, x) => visit(x, f),
+        | ExprKind::Index(_, x) => f(x),
         ExprKind::And(a, b)
         | ExprKind::Or(a, b)
         | ExprKind::Arith(_, a, b)
         | ExprKind::Compare(_, a, b)
         | ExprKind::In(a, b)
         | ExprKind::Sells(a, b) => {
-            visit(a, f);
-            visit(b, f);
+            f(a);
+            f(b);
         }
         ExprKind::If(c, a, b) => {
-            visit(c, f);
-            visit(a, f);
-            visit(b, f);
+            f(c);
+            f(a);
+            f(b);
         }
-        ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter().for_each(|x| visit(x, f)),
+        ExprKind::List(xs) | ExprKind::Call(_, xs) => xs.iter().for_each(f),
         ExprKind::Aggregate {
             source,
             filter,
@@ -83,9 +88,7 @@ pub fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
             source_roots(source, &mut roots);
             roots.extend(filter.iter().map(|x| &**x));
             roots.push(body);
-            for r in roots {
-                visit(r, f);
-            }
+            roots.into_iter().for_each(f);
         }
         ExprKind::Lit(_)
         | ExprKind::Param(_)

@@ -25,6 +25,7 @@ use super::interp::{Frame, Slot};
 use super::value::Value;
 use crate::check::ir::{Expr, ExprKind, Lit, LocalLet, RuleDecl, RuleSet, SourceIr};
 use crate::check::types::{Arith, Type};
+use crate::check::walk;
 
 /// A memoized node: its class and the frame slots of the product and the platform
 /// variables it reads (at most one of each).
@@ -249,7 +250,7 @@ fn collect_rule(rule: &RuleDecl, r: usize, out: &mut Vec<Found>) {
     let mut within = Vec::new();
     let mut roots: Vec<&Expr> = Vec::new();
     for b in &rule.bindings {
-        crate::check::walk::source_roots(&b.source, &mut roots);
+        walk::source_roots(&b.source, &mut roots);
     }
     roots.extend(rule.filter.iter());
     // Binding sources and the filter are checked before the lets are in scope.
@@ -295,63 +296,14 @@ fn collect(
             within.push(out.len() - 1);
         }
     }
-    let mut go = |x: &Expr, shadow: &mut Vec<usize>| {
-        collect(x, rule, scope, shadow, within, r, out);
-    };
-    match &e.kind {
-        ExprKind::Field { base: x, .. }
-        | ExprKind::Not(x)
-        | ExprKind::Neg(x)
-        | ExprKind::Paren(x)
-        | ExprKind::Index(_, x) => go(x, shadow),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::Compare(_, a, b)
-        | ExprKind::In(a, b)
-        | ExprKind::Sells(a, b) => {
-            go(a, shadow);
-            go(b, shadow);
-        }
-        ExprKind::If(c, a, b) => {
-            go(c, shadow);
-            go(a, shadow);
-            go(b, shadow);
-        }
-        ExprKind::List(xs) | ExprKind::Call(_, xs) => {
-            for x in xs {
-                go(x, shadow);
-            }
-        }
-        ExprKind::Aggregate {
-            slot,
-            source,
-            filter,
-            body,
-            ..
-        } => {
-            // The aggregate's variable (and a `top`'s) hides any let in its slot.
-            let depth = shadow.len();
-            shadow.push(*slot);
-            source_slots(source, shadow);
-            let mut roots = Vec::new();
-            crate::check::walk::source_roots(source, &mut roots);
-            roots.extend(filter.iter().map(|x| &**x));
-            roots.push(body);
-            for x in roots {
-                go(x, shadow);
-            }
-            shadow.truncate(depth);
-        }
-        ExprKind::Lit(_)
-        | ExprKind::Param(_)
-        | ExprKind::Let(_)
-        | ExprKind::Local(_)
-        | ExprKind::Fact(_)
-        | ExprKind::Business
-        | ExprKind::Products
-        | ExprKind::Platforms => {}
+    // The aggregate's variable (and a `top`'s) hides any let in its slot.
+    let hidden = shadow.len();
+    if let ExprKind::Aggregate { slot, source, .. } = &e.kind {
+        shadow.push(*slot);
+        source_slots(source, shadow);
     }
+    walk::children(e, &mut |x| collect(x, rule, scope, shadow, within, r, out));
+    shadow.truncate(hidden);
     within.truncate(depth);
 }
 
