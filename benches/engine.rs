@@ -395,7 +395,7 @@ fn main() {
                         .unwrap_or_else(|_| panic!());
                     let pd = params(rules, &p);
                     let eval = evaluate(rules, &p, &pd, false);
-                    let mut json = pitfall::render::json::Writer::new(0);
+                    let mut json = pitfall::render::json::Writer::new();
                     json.plan(&mut plan(&eval, &options));
                     json.finish().len()
                 },

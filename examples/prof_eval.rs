@@ -57,7 +57,7 @@ fn main() {
         lap(1, &mut at);
         let mut r = pitfall::explain::plan(&e, &options);
         lap(2, &mut at);
-        let mut json = pitfall::render::json::Writer::new(0);
+        let mut json = pitfall::render::json::Writer::new();
         json.plan(&mut r);
         let j = json.finish();
         total += j.len();

@@ -233,10 +233,3 @@ pub struct Report {
     /// Every param in force.
     pub params: Vec<ParamUsed>,
 }
-
-impl Report {
-    /// The most severe level present, if any advice is.
-    pub fn worst(&self) -> Option<Severity> {
-        self.recommendations.iter().map(|r| r.severity).max()
-    }
-}

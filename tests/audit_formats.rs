@@ -6,6 +6,7 @@ mod common;
 
 use std::path::Path;
 
+use common::pitfall;
 use pitfall::render;
 
 fn human_explain(rel: &str) -> String {
@@ -54,8 +55,6 @@ fn markdown_reports_read_as_client_documents() {
         insta::assert_snapshot!(name, render::markdown::render(&report));
     }
 }
-
-use common::pitfall;
 
 #[test]
 fn why_not_explains_each_binding() {

@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> Outcome {
     };
     // JSON is written profile by profile, straight from the explainer; the other
     // formats render built reports.
-    let mut json = (args.format == Format::Json).then(|| render::json::Writer::new(64 * 1024));
+    let mut json = (args.format == Format::Json).then(render::json::Writer::new);
     let mut reports = Vec::new();
     let mut worst = None;
     let mut invalid = false;

@@ -29,7 +29,7 @@ macro_rules! k {
 
 /// Reports as one JSON document: `{"schema_version": 1, "reports": [...]}`.
 pub fn render(reports: &[Report]) -> String {
-    let mut w = Writer::new(reports.len() * 64 * 1024);
+    let mut w = Writer::new();
     for r in reports {
         w.report(r);
     }
@@ -43,10 +43,16 @@ pub struct Writer {
     o: Out,
 }
 
+impl Default for Writer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Writer {
-    /// A document with room for `capacity` bytes of reports before it grows.
-    pub fn new(capacity: usize) -> Self {
-        let mut o = Out::with_capacity(16 * 1024 + capacity);
+    /// An empty document; each report makes room for itself.
+    pub fn new() -> Self {
+        let mut o = Out::with_capacity(1024);
         o.open('{');
         o.key(k!("schema_version"));
         o.uint(u64::from(JSON_SCHEMA_VERSION));
@@ -57,6 +63,7 @@ impl Writer {
 
     /// A built report.
     pub fn report(&mut self, r: &Report) {
+        self.reserve(r.recommendations.len() + r.suppressed.len() + r.waived.len());
         self.o.item();
         report(&mut self.o, r, |o| {
             o.key(k!("recommendations"));
@@ -85,10 +92,7 @@ impl Writer {
             waived: signed_off,
             explainer,
         } = plan;
-        // Room for the report before it is written: growing the text as it goes
-        // copies it (a medium audit is 30–100 KB).
-        let advice = recommendations.len() + withdrawn.len() + signed_off.len();
-        self.o.buf.reserve(8 * 1024 + advice * 3 * 1024);
+        self.reserve(recommendations.len() + withdrawn.len() + signed_off.len());
         self.o.item();
         report(&mut self.o, head, |o| {
             o.key(k!("recommendations"));
@@ -106,6 +110,12 @@ impl Writer {
                 });
             });
         });
+    }
+
+    /// Room for a report of `advice` recommendations before it is written: growing
+    /// the text as it goes copies it (a medium audit is 30–100 KB).
+    fn reserve(&mut self, advice: usize) {
+        self.o.buf.reserve(8 * 1024 + advice * 3 * 1024);
     }
 
     /// The document.
@@ -572,7 +582,7 @@ mod tests {
     }
 
     #[test]
-    fn escape_check_sees_every_position_of_the_chunks_and_the_tail() {
+    fn escape_check_sees_every_position_of_the_words_and_the_tail() {
         for len in [1, 15, 16, 17, 31, 32, 33, 47] {
             let plain = "é".repeat(len / 2) + &"a".repeat(len % 2);
             assert!(!needs_escape(plain.as_bytes()), "{plain:?}");

@@ -112,7 +112,7 @@ pub fn audit(rules: &pitfall::ruleset::Loaded, rel: &Path) -> pitfall::advice::R
 /// Audits fixtures as `pitfall audit --format json` does: each report written
 /// straight from its plan, its evidence explained into the JSON text.
 pub fn audit_json(rules: &pitfall::ruleset::Loaded, rels: &[PathBuf]) -> String {
-    let mut writer = pitfall::render::json::Writer::new(0);
+    let mut writer = pitfall::render::json::Writer::new();
     for rel in rels {
         planned(rules, rel, |mut plan| writer.plan(&mut plan));
     }
