@@ -399,41 +399,27 @@ impl<'a> Ctx<'a> {
         frame: &mut Frame<'a>,
         t: &mut T,
     ) -> Result<Decimal, Box<Unknown>> {
-        if !T::ON
-            && !self.memo_sites.is_empty()
-            && let Some(cell) = self.memo_cell(e, frame)
+        // A node that rules share (see `memo`) is read from the memo when another
+        // rule or binding computed it, and kept when it is computed here. Only
+        // numbers are kept: an unknown names its own expression, so it is computed
+        // again wherever it occurs. The traced path neither reads nor keeps.
+        let cell = if !T::ON && !self.memo_sites.is_empty() {
+            self.memo_cell(e, frame)
+        } else {
+            None
+        };
+        if let Some(c) = cell
+            && let Some(d) = self.memo.as_ref().and_then(|m| m.get(c))
         {
-            return self.shared_arith(op, a, b, e, cell, frame, t);
-        }
-        let x = self.operand(a, frame, t)?;
-        let y = self.operand(b, frame, t)?;
-        self.arith(op, x, y, e)
-    }
-
-    /// `arith_node` on the plain path of a rule that shares arithmetic: a memoized
-    /// node's value is read from the memo when another rule (or binding) computed
-    /// it, and kept when it is computed here. Only numbers are kept: an unknown is
-    /// computed again wherever it occurs, as it names its own expression.
-    #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    fn shared_arith<T: Tracer<'a>>(
-        &mut self,
-        op: Arith,
-        a: &'a Expr,
-        b: &'a Expr,
-        e: &'a Expr,
-        cell: (usize, usize),
-        frame: &mut Frame<'a>,
-        t: &mut T,
-    ) -> Result<Decimal, Box<Unknown>> {
-        if let Some(d) = self.memo.as_ref().and_then(|m| m.get(cell)) {
             return Ok(d);
         }
         let x = self.operand(a, frame, t)?;
         let y = self.operand(b, frame, t)?;
         let v = self.arith(op, x, y, e)?;
-        if let Some(m) = self.memo.as_mut() {
-            m.put(cell, v);
+        if let Some(c) = cell
+            && let Some(m) = self.memo.as_mut()
+        {
+            m.put(c, v);
         }
         Ok(v)
     }
