@@ -256,7 +256,7 @@ pub struct LocalLet {
 }
 
 /// What a binding ranges over.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum SourceIr {
     /// Every product.
     Products,
@@ -309,6 +309,15 @@ pub struct Expr {
     pub ty: Type,
     /// Where it is written.
     pub span: Span,
+}
+
+/// Two expressions are equal when they compute the same thing the same way, wherever
+/// they are written: the span is left out. (Rules that write the same `where` share
+/// its outcomes through this; see `eval::memo`.)
+impl PartialEq for Expr {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.ty == other.ty
+    }
 }
 
 /// Comparison operators.
@@ -389,7 +398,7 @@ impl Builtin {
 }
 
 /// What an expression computes.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum ExprKind {
     /// A constant.
     Lit(Lit),

@@ -16,6 +16,12 @@
 //! index, platform index), read from the variables' frame slots. Only computed
 //! numbers are kept: an unknown (a missing fact, a division by zero, an overflow)
 //! names its own rule's expression, so it is computed again where it occurs.
+//!
+//! Rules also share their `for … where …`: four profit rules range over the same
+//! products and platforms with the same filter. The first of them records the
+//! bindings its filter let through (and those it could not decide); the others
+//! replay that record instead of binding and filtering again. A filter that reads a
+//! fact is never shared: facts change as rules run.
 
 use std::collections::HashMap;
 
@@ -36,6 +42,18 @@ pub struct Site {
     platform: Option<usize>,
 }
 
+/// How a rule shares the bindings its filter lets through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bindings {
+    /// It binds and filters on its own.
+    #[default]
+    Own,
+    /// It binds and filters, and records what passed for later rules to replay.
+    Records,
+    /// It replays what rule `0` (an earlier one, by index) recorded.
+    Replays(usize),
+}
+
 /// Which nodes of a rule set share values, made once per rule set.
 #[derive(Debug, Default)]
 pub struct MemoPlan {
@@ -44,6 +62,8 @@ pub struct MemoPlan {
     /// By rule index, its memoized nodes by address (a few: a list is searched
     /// faster than a map).
     rules: Vec<Vec<(usize, Site)>>,
+    /// By rule index, how it shares its bindings with other rules.
+    bindings: Vec<Bindings>,
     /// The address and length of the rule list the plan was made for: a rule set is
     /// never changed once checked, and a plan that does not match is not used.
     anchor: (usize, usize),
@@ -76,6 +96,7 @@ impl MemoPlan {
         let mut kept = vec![false; found.len()];
         let mut plan = MemoPlan {
             rules: vec![Vec::new(); rules.rules.len()],
+            bindings: share_bindings(&rules.rules),
             anchor: (rules.rules.as_ptr() as usize, rules.rules.len()),
             ..MemoPlan::default()
         };
@@ -129,6 +150,67 @@ impl MemoPlan {
     pub fn classes(&self) -> usize {
         self.classes
     }
+
+    /// How rule `r` shares its bindings.
+    pub fn bindings(&self, r: usize) -> Bindings {
+        self.bindings.get(r).copied().unwrap_or_default()
+    }
+}
+
+/// For each rule, whether it records its passing bindings, replays an earlier rule's,
+/// or does neither.
+///
+/// A rule replays the first earlier rule that has the same bindings and the same
+/// filter. Both must range over every product or every platform only, so that
+/// binding never meets an unknown collection, and the filter must read no fact: a
+/// fact is set by its rule during the evaluation, so the same filter could decide
+/// differently before and after. What the filter reads otherwise (params, global
+/// lets, the profile) is fixed for an evaluation.
+fn share_bindings(rules: &[RuleDecl]) -> Vec<Bindings> {
+    let shareable = |rule: &RuleDecl| {
+        let Some(filter) = &rule.filter else {
+            return false;
+        };
+        let mut reads_fact = false;
+        walk::visit(filter, &mut |x| {
+            reads_fact |= matches!(x.kind, ExprKind::Fact(_));
+        });
+        !reads_fact
+            && rule
+                .bindings
+                .iter()
+                .all(|b| matches!(b.source, SourceIr::Products | SourceIr::Platforms))
+    };
+    let same = |a: &RuleDecl, b: &RuleDecl| {
+        a.filter == b.filter
+            && a.bindings.len() == b.bindings.len()
+            && a.bindings
+                .iter()
+                .zip(&b.bindings)
+                .all(|(x, y)| x.slot == y.slot && x.source == y.source)
+    };
+    let mut out = vec![Bindings::Own; rules.len()];
+    for (r, rule) in rules.iter().enumerate() {
+        if !shareable(rule) {
+            continue;
+        }
+        // The first earlier rule alike: it cannot replay, or it would have found
+        // an earlier one still.
+        let first = rules.iter().take(r).enumerate().find(|(l, earlier)| {
+            !matches!(out.get(*l), Some(Bindings::Replays(_)))
+                && shareable(earlier)
+                && same(earlier, rule)
+        });
+        if let Some((l, _)) = first {
+            if let Some(o) = out.get_mut(l) {
+                *o = Bindings::Records;
+            }
+            if let Some(o) = out.get_mut(r) {
+                *o = Bindings::Replays(l);
+            }
+        }
+    }
+    out
 }
 
 /// One evaluation's memo.

@@ -99,18 +99,44 @@ fn evaluate_sharing<'a>(
 ) -> Evaluation<'a> {
     let mut ctx = Ctx::new(rules, profile, param_values(params));
     // Arithmetic that several rules write alike is computed once per product and
-    // platform (see `memo`); the plan is made on the rule set's first evaluation.
+    // platform, and rules with the same `for … where …` filter once (see `memo`);
+    // the plan is made on the rule set's first evaluation.
     let plan = rules.memo.get_or_init(|| memo::MemoPlan::new(rules));
-    let plan = (share && plan.classes() > 0 && plan.fits(rules)).then_some(plan);
-    ctx.memo = plan.map(|p| memo::Memo::new(p, profile.products.len(), profile.platforms.len()));
+    let plan = (share && plan.fits(rules)).then_some(plan);
+    ctx.memo = plan
+        .filter(|p| p.classes() > 0)
+        .map(|p| memo::Memo::new(p, profile.products.len(), profile.platforms.len()));
     let results = {
         let mut results = Vec::with_capacity(rules.rules.len());
+        // What recording rules' filters let through, by rule index.
+        let mut records: Vec<(usize, Passing<'a>)> = Vec::new();
         // One frame for every rule, prepared afresh for each: its two vectors are
         // allocated once per evaluation, not once per rule.
         let mut frame = Frame::new(0, Vec::new());
         for (r, rule) in rules.rules.iter().enumerate() {
             ctx.memo_sites = plan.map_or(&[], |p| p.sites(r));
-            let result = run_rule(&mut ctx, rule, keep_passes, &mut frame);
+            let result = match plan.map_or(memo::Bindings::Own, |p| p.bindings(r)) {
+                memo::Bindings::Records => {
+                    let mut record = Passing::default();
+                    let result = run_rule(
+                        &mut ctx,
+                        rule,
+                        keep_passes,
+                        &mut frame,
+                        Some(&mut record),
+                        None,
+                    );
+                    records.push((r, record));
+                    result
+                }
+                memo::Bindings::Replays(l) => {
+                    let record = records.iter().find(|(at, _)| *at == l).map(|(_, p)| p);
+                    run_rule(&mut ctx, rule, keep_passes, &mut frame, None, record)
+                }
+                memo::Bindings::Own => {
+                    run_rule(&mut ctx, rule, keep_passes, &mut frame, None, None)
+                }
+            };
             let fact = if !result.fired.is_empty() {
                 Ok(true)
             } else if let Some((_, u)) = result.unknown.first() {
@@ -161,6 +187,18 @@ pub fn prepare_frame<'a>(frame: &mut Frame<'a>, rule: &'a RuleDecl) {
             *slot = Some(&l.expr);
         }
     }
+}
+
+/// The bindings a rule's filter let through, for the rules with the same
+/// `for … where …` to replay (see `memo::Bindings`).
+#[derive(Default)]
+struct Passing<'a> {
+    /// Their values, one per binding variable, binding after binding.
+    values: Vec<Value<'a>>,
+    /// Per binding, whether the filter could not be decided (else it held). A
+    /// replay runs such a filter again, so that the unknown names the replaying
+    /// rule's own expression, as it would have without sharing.
+    unknown: Vec<bool>,
 }
 
 /// A conjunct of a rule's `where` filter.
@@ -234,13 +272,20 @@ fn filter_plan<'a>(rule: &'a RuleDecl, profile: &Profile) -> Vec<Conjunct<'a>> {
         .collect()
 }
 
+/// Runs `rule` over its bindings, or over those `replay` recorded for a rule with the
+/// same bindings and filter; `record` keeps what the filter let through.
 fn run_rule<'a>(
     ctx: &mut Ctx<'a>,
     rule: &'a RuleDecl,
     keep_passes: bool,
     frame: &mut Frame<'a>,
+    record: Option<&mut Passing<'a>>,
+    replay: Option<&Passing<'a>>,
 ) -> RuleResult<'a> {
-    let conjuncts = filter_plan(rule, ctx.profile);
+    let conjuncts = match replay {
+        Some(_) => Vec::new(),
+        None => filter_plan(rule, ctx.profile),
+    };
     // Below a binding whose every deeper source is all products or all platforms,
     // a conjunct that is false rules out every binding under it: none of them can
     // fire, pass, or be unknown for want of a collection. (Both tables serve only
@@ -275,8 +320,12 @@ fn run_rule<'a>(
             passes: 0,
         },
         keep_passes,
+        record,
     };
-    run.bind(ctx, 0);
+    match replay {
+        Some(passing) => run.replay(ctx, passing),
+        None => run.bind(ctx, 0),
+    }
     run.result
 }
 
@@ -293,6 +342,8 @@ struct RuleRun<'a, 'f> {
     prunable: Vec<bool>,
     result: RuleResult<'a>,
     keep_passes: bool,
+    /// Where the bindings the filter lets through are recorded, for later rules.
+    record: Option<&'f mut Passing<'a>>,
 }
 
 impl<'a> RuleRun<'a, '_> {
@@ -419,15 +470,51 @@ impl<'a> RuleRun<'a, '_> {
     fn leaf(&mut self, ctx: &mut Ctx<'a>) {
         if let Some(filter) = &self.rule.filter {
             match self.filter(ctx, filter) {
-                Ok(true) => {}
+                Ok(true) => {
+                    if let Some(record) = self.record.as_deref_mut() {
+                        record.values.extend_from_slice(&self.values);
+                        record.unknown.push(false);
+                    }
+                }
                 Ok(false) => return,
                 Err(u) => {
+                    if let Some(record) = self.record.as_deref_mut() {
+                        record.values.extend_from_slice(&self.values);
+                        record.unknown.push(true);
+                    }
                     let binding = self.binding();
                     self.result.unknown.push((binding, *u));
                     return;
                 }
             }
         }
+        self.decide(ctx);
+    }
+
+    /// The bindings another rule with the same bindings and filter recorded, in its
+    /// order: each the filter let through is decided, each it could not decide is
+    /// filtered again (rare, and it gives this rule's own unknown).
+    fn replay(&mut self, ctx: &mut Ctx<'a>, passing: &Passing<'a>) {
+        let n = self.rule.bindings.len();
+        for (k, unknown) in passing.unknown.iter().enumerate() {
+            let Some(values) = passing.values.get(k * n..(k + 1) * n) else {
+                continue;
+            };
+            for (b, v) in self.rule.bindings.iter().zip(values) {
+                self.frame.set(b.slot, v.clone());
+            }
+            self.values.clear();
+            self.values.extend_from_slice(values);
+            if *unknown {
+                self.leaf(ctx);
+            } else {
+                self.decide(ctx);
+            }
+        }
+    }
+
+    /// A binding the filter let through: condition, severity.
+    fn decide(&mut self, ctx: &mut Ctx<'a>) {
         // Lets are forgotten after the filter, not before: an aggregate in the filter
         // uses the slot the first let has afterwards (the checker reuses it), and its
         // last element must not be read as the let's value. (Explanations compute
@@ -572,6 +659,66 @@ platforms:
         );
         assert!(unknown.is_empty());
         assert_eq!(passes, 0);
+    }
+
+    #[test]
+    fn rules_with_the_same_for_and_where_share_its_outcomes_but_not_its_unknowns() {
+        // The second and third rules replay what the first one's filter let through:
+        // the same passes, fired bindings and unknown (JD's one-person team divides by
+        // zero), each unknown naming its own rule's text. The fourth reads a fact
+        // in its filter, so it binds and filters on its own.
+        let rule = |id: &str, filter: &str, when: &str| {
+            format!(
+                "rule {id} {{\n  title \"r\"\n  area profit\n  severity warning\n  source H1\n  for product in products, platform in platforms where {filter}\n  when {when}\n  advise \"a\"\n  because \"b\"\n  action \"c\"\n}}\n"
+            )
+        };
+        let filter = "platform sells product and platform.budget / (platform.staff - 1) > 0";
+        let text = [
+            rule("first", filter, "product.price > 200"),
+            rule("second", filter, "product.price > 50"),
+            rule("third", filter, "product.unit_cost > 100")
+                .replace("action \"c\"\n", "action \"c\"\n  conclude big\n"),
+            rule("fourth", &format!("{filter} and big"), "product.price > 0"),
+        ]
+        .concat();
+        let checked = check_sources(vec![SourceFile::new("t.rules", text.clone())]).unwrap();
+        let rules = checked.rule_set.expect("rules check");
+        let plan = memo::MemoPlan::new(&rules);
+        let how: Vec<_> = (0..rules.rules.len()).map(|r| plan.bindings(r)).collect();
+        let at = |id: &str| rules.rules.iter().position(|r| r.id == id).unwrap();
+        use memo::Bindings::{Own, Records, Replays};
+        assert_eq!(how[at("first")], Records);
+        assert_eq!(how[at("second")], Replays(at("first")));
+        assert_eq!(how[at("third")], Replays(at("first")));
+        assert_eq!(how[at("fourth")], Own);
+
+        let profile = load(SourceFile::new("t.yaml", SHOP)).unwrap();
+        let params = params::resolve(&rules, &profile, &[]).unwrap_or_else(|_| panic!());
+        let shared = evaluate_sharing(&rules, &profile, &params, true, true);
+        let alone = evaluate_sharing(&rules, &profile, &params, true, false);
+        assert_eq!(
+            format!("{:?}", shared.results),
+            format!("{:?}", alone.results)
+        );
+        for result in &shared.results {
+            let own = rules.rules.iter().find(|r| r.id == result.rule.id).unwrap();
+            let Some((_, Unknown::DivisionByZero { span, .. })) = result.unknown.first() else {
+                panic!("{}: no division by zero", result.rule.id)
+            };
+            let start = text.find(&format!("rule {} ", own.id)).unwrap();
+            let end = start + text[start..].find("\n}\n").unwrap();
+            assert!((start..end).contains(&span.start), "{}: {span:?}", own.id);
+        }
+        let fired = |id: &str| {
+            shared
+                .results
+                .iter()
+                .find(|r| r.rule.id == id)
+                .unwrap()
+                .fired
+                .len()
+        };
+        assert_eq!((fired("first"), fired("second"), fired("third")), (1, 2, 1));
     }
 
     #[test]
