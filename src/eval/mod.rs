@@ -470,18 +470,10 @@ impl<'a> RuleRun<'a, '_> {
     fn leaf(&mut self, ctx: &mut Ctx<'a>) {
         if let Some(filter) = &self.rule.filter {
             match self.filter(ctx, filter) {
-                Ok(true) => {
-                    if let Some(record) = self.record.as_deref_mut() {
-                        record.values.extend_from_slice(&self.values);
-                        record.unknown.push(false);
-                    }
-                }
+                Ok(true) => self.keep_passing(false),
                 Ok(false) => return,
                 Err(u) => {
-                    if let Some(record) = self.record.as_deref_mut() {
-                        record.values.extend_from_slice(&self.values);
-                        record.unknown.push(true);
-                    }
+                    self.keep_passing(true);
                     let binding = self.binding();
                     self.result.unknown.push((binding, *u));
                     return;
@@ -489,6 +481,15 @@ impl<'a> RuleRun<'a, '_> {
             }
         }
         self.decide(ctx);
+    }
+
+    /// Records the current binding for the rules that replay this one's filter:
+    /// `undecided` when the filter could not be decided, else it held.
+    fn keep_passing(&mut self, undecided: bool) {
+        if let Some(record) = self.record.as_deref_mut() {
+            record.values.extend_from_slice(&self.values);
+            record.unknown.push(undecided);
+        }
     }
 
     /// The bindings another rule with the same bindings and filter recorded, in its
