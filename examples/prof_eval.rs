@@ -1,6 +1,8 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::panic)]
-//! Profiling aid, in two modes:
+//! Profiling aid, in three modes:
 //! - `eval`: evaluate the rule set N times on one loaded profile;
+//! - `floor`: run the default rules' hand-written floor (the bench's) N times, so that
+//!   callgrind can count the instructions of both on a machine whose timings drift;
 //! - `audit`: an audit as `pitfall audit --format json` runs it, N times in a row,
 //!   each stage timed apart: load, params + evaluate, plan the report, explain
 //!   into the JSON, and the frees.
@@ -12,11 +14,28 @@
 //! perf or callgrind; RULES_DIR (say `benches/subset`) replaces the default rule set.
 use std::time::{Duration, Instant};
 
+// The bench's floor, shared rather than copied (the bench uses the rest of it).
+#[allow(dead_code)]
+#[path = "../benches/engine/floor_default.rs"]
+mod floor_default;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let path = args.get(1).unwrap();
     let n: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let audit = args.get(3).is_some_and(|m| m == "audit");
+    if args.get(3).is_some_and(|m| m == "floor") {
+        let text = std::fs::read_to_string(path).unwrap();
+        let p = pitfall::profile::load(pitfall::source::SourceFile::new("p.yaml", text))
+            .unwrap_or_else(|_| panic!());
+        let start = Instant::now();
+        let mut total = 0;
+        for _ in 0..n {
+            total += std::hint::black_box(floor_default::floor_default(&p)).len();
+        }
+        println!("floor {:?} per run ({total})", start.elapsed() / n);
+        return;
+    }
     let rules = pitfall::ruleset::load(args.get(4).map(std::path::Path::new))
         .unwrap_or_else(|_| panic!())
         .rules;
