@@ -50,7 +50,7 @@ pub enum Bindings {
     Own,
     /// It binds and filters, and records what passed for later rules to replay.
     Records,
-    /// It replays what rule `0` (an earlier one, by index) recorded.
+    /// It replays what the earlier rule at this index recorded.
     Replays(usize),
 }
 
