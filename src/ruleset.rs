@@ -5,11 +5,13 @@
 
 use std::path::Path;
 
+use miette::{Diagnostic, SourceSpan};
 use sha2::{Digest, Sha256};
+use thiserror::Error;
 
 use crate::check::ir::RuleSet;
 use crate::check::{self, CheckError, RuleSetProblem};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -97,4 +99,38 @@ pub fn fingerprint(files: &[SourceFile]) -> String {
         hex.push_str(&format!("{b:02x}"));
     }
     format!("sha256:{hex}")
+}
+
+/// A rule id given on the command line (`pitfall why-not`, `pitfall rule`) that the
+/// rule set does not have.
+#[derive(Debug, Error, Diagnostic)]
+#[error("the rule set has no rule `{id}`")]
+#[diagnostic(code(cli::unknown_rule))]
+pub struct UnknownRule {
+    /// The argument, as source.
+    #[source_code]
+    src: SourceFile,
+    /// All of it.
+    #[label("not a rule id")]
+    span: SourceSpan,
+    /// The id given.
+    id: String,
+    /// The closest id, or where the ids are listed.
+    #[help]
+    help: String,
+}
+
+impl UnknownRule {
+    /// The diagnostic for `id`, suggesting the closest of `rules`' ids.
+    pub fn new(rules: &RuleSet, id: &str) -> Self {
+        let ids = rules.rules.iter().map(|r| r.id.as_str());
+        let help = check::error::did_you_mean(id, ids)
+            .unwrap_or_else(|| "`pitfall rules` lists the rule ids".to_owned());
+        UnknownRule {
+            src: SourceFile::new("RULE_ID", id.to_owned()),
+            span: Span::new(0, id.len()).into(),
+            id: id.to_owned(),
+            help,
+        }
+    }
 }

@@ -56,6 +56,23 @@ fn markdown_reports_read_as_client_documents() {
     }
 }
 
+/// An unknown rule id is a diagnostic like any bad input: code, the argument marked,
+/// the closest id suggested, exit 2.
+#[test]
+fn why_not_with_an_unknown_rule_suggests_the_closest() {
+    let out = pitfall(&[
+        "why-not",
+        "fixtures/well-run-single-platform.yaml",
+        "negative_net_margn",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cli::unknown_rule"), "{err}");
+    assert!(err.contains("no rule `negative_net_margn`"), "{err}");
+    assert!(err.contains("did you mean `negative_net_margin`?"), "{err}");
+}
+
 #[test]
 fn why_not_explains_each_binding() {
     let out = pitfall(&[

@@ -214,12 +214,22 @@ fn wrong_params_are_input_errors() {
         Err(ParamProblems::Profile(_))
     ));
     let p = profile(&shop(None));
-    for bad in ["margin_floor=0.12", "nope=1", "margin_floor"] {
+    for (bad, code) in [
+        ("margin_floor=0.12", "params::kind"),
+        ("nope=1", "params::unknown"),
+        ("margin_floor", "params::malformed"),
+    ] {
         let cli = [CliParam { text: bad.into() }];
-        assert!(
-            matches!(resolve(&rs, &p, &cli), Err(ParamProblems::CommandLine(_))),
-            "{bad}"
-        );
+        let Err(ParamProblems::CommandLine(errors)) = resolve(&rs, &p, &cli) else {
+            panic!("{bad} is accepted")
+        };
+        // Each points into the argument itself, with its code and a help line.
+        for e in &errors {
+            let text = pitfall::report::render_plain(e);
+            assert!(text.contains(code), "{bad}: {text}");
+            assert!(text.contains("╭─[--param:1:"), "{bad}: {text}");
+            assert!(text.contains("help:"), "{bad}: {text}");
+        }
     }
 }
 

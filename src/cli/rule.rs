@@ -43,13 +43,8 @@ pub fn run(args: &Args) -> Outcome {
         Err(outcome) => return outcome,
     };
     let Some(doc) = ruledoc::document(&loaded.rules, &args.id) else {
-        let ids: Vec<&str> = loaded.rules.rules.iter().map(|r| r.id.as_str()).collect();
-        let hint = pitfall::check::error::did_you_mean(&args.id, ids.iter().copied())
-            .unwrap_or_else(|| "`pitfall rules` lists the rule ids".to_owned());
-        eprint_text(&format!(
-            "error: the rule set has no rule `{}`\n  help: {hint}\n",
-            args.id
-        ));
+        let err = pitfall::ruleset::UnknownRule::new(&loaded.rules, &args.id);
+        eprint_text(&pitfall::report::render(&err, stderr_color()));
         return Outcome::Invalid;
     };
     let example = match &args.example {

@@ -42,13 +42,8 @@ pub fn run(args: &Args) -> Outcome {
     };
     let color = stderr_color();
     if loaded.rules.rule(&args.rule).is_none() {
-        let ids: Vec<&str> = loaded.rules.rules.iter().map(|r| r.id.as_str()).collect();
-        let hint = pitfall::check::error::did_you_mean(&args.rule, ids.iter().copied())
-            .unwrap_or_else(|| "`pitfall rules` lists the rule ids".to_owned());
-        eprint_text(&format!(
-            "error: the rule set has no rule `{}`\n  help: {hint}\n",
-            args.rule
-        ));
+        let err = pitfall::ruleset::UnknownRule::new(&loaded.rules, &args.rule);
+        eprint_text(&pitfall::report::render(&err, color));
         return Outcome::Invalid;
     }
     let profile = match profile::load_path(&args.profile) {

@@ -55,6 +55,12 @@ pub enum ParamError {
     #[error("`--param {text}` is not of the form `name=value`")]
     #[diagnostic(code(params::malformed), help("write e.g. `--param margin_floor=12%`"))]
     Malformed {
+        /// The argument, as source.
+        #[source_code]
+        src: SourceFile,
+        /// All of it.
+        #[label("no `=` between a name and a value")]
+        span: SourceSpan,
         /// The argument.
         text: String,
     },
@@ -167,6 +173,8 @@ pub fn resolve(
     for arg in cli {
         let Some((name, text)) = arg.text.split_once('=') else {
             errors.push(ParamError::Malformed {
+                src: SourceFile::new("--param", arg.text.clone()),
+                span: Span::new(0, arg.text.len()).into(),
                 text: arg.text.clone(),
             });
             continue;
