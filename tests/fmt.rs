@@ -769,3 +769,15 @@ fn generated_rule_files_round_trip() {
         round_trip(&name, &text);
     }
 }
+
+/// A path `pitfall fmt` cannot read is a diagnostic with its code and a help line,
+/// and the command exits 2.
+#[test]
+fn an_unreadable_path_is_a_diagnostic() {
+    let out = common::pitfall(&["fmt", "no/such/rules"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("rules::io"), "{err}");
+    assert!(err.contains("cannot read `no/such/rules`"), "{err}");
+    assert!(err.contains("help: check the path"), "{err}");
+}

@@ -101,10 +101,14 @@ pub fn check_dir(dir: &Path) -> Result<Checked, RuleSetProblem> {
 
 /// A rule folder or file that cannot be read, as a diagnostic about that path.
 fn io_problem(path: &Path, message: String, help: &str) -> RuleSetProblem {
+    RuleSetProblem::Check(vec![io_error(path, message, help)])
+}
+
+/// A rule file or folder that cannot be read or written (`rules::io`), as a
+/// diagnostic about that path.
+pub fn io_error(path: &Path, message: String, help: &str) -> CheckError {
     let src = SourceFile::new(path.display().to_string(), "");
-    RuleSetProblem::Check(vec![
-        CheckError::new(CheckCode::Io, &src, Span::point(0), message, "here").help(help),
-    ])
+    CheckError::new(CheckCode::Io, &src, Span::point(0), message, "here").help(help)
 }
 
 /// Parses and checks rule files given as text.

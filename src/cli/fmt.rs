@@ -46,21 +46,29 @@ pub fn run(args: &Args) -> Outcome {
     } else {
         args.paths.clone()
     };
+    let color = stderr_color();
+    let unreadable = |path: &Path, e: std::io::Error| {
+        let err = pitfall::check::io_error(
+            path,
+            format!("cannot read `{}`: {e}", path.display()),
+            "check the path; `pitfall fmt` takes `.rules` files and folders of them",
+        );
+        eprint_text(&pitfall::report::render(&err, color));
+    };
     let mut files = Vec::new();
     for root in &roots {
         if let Err(e) = collect(root, &mut files) {
-            eprint_text(&format!("error: cannot read `{}`: {e}\n", root.display()));
+            unreadable(root, e);
             return Outcome::Invalid;
         }
     }
-    let color = stderr_color();
     let mut broken = false;
     let mut unformatted = 0usize;
     for path in &files {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprint_text(&format!("error: cannot read `{}`: {e}\n", path.display()));
+                unreadable(path, e);
                 broken = true;
                 continue;
             }
@@ -83,7 +91,12 @@ pub fn run(args: &Args) -> Outcome {
         if args.check {
             print_text(&format!("not formatted: {}\n", path.display()));
         } else if let Err(e) = std::fs::write(path, formatted) {
-            eprint_text(&format!("error: cannot write `{}`: {e}\n", path.display()));
+            let err = pitfall::check::io_error(
+                path,
+                format!("cannot write `{}`: {e}", path.display()),
+                "check that the file and its folder are writable",
+            );
+            eprint_text(&pitfall::report::render(&err, color));
             broken = true;
         } else {
             print_text(&format!("formatted {}\n", path.display()));
