@@ -131,7 +131,25 @@ fn init_writes_a_profile_that_validates_and_refuses_to_overwrite() {
     std::fs::write(&file, "mine").unwrap();
     let again = pitfall(&["init", file_s]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(text(&again.stderr).contains("--force"));
+    let err = text(&again.stderr);
+    assert!(err.contains("profile::write"), "{err}");
+    assert!(err.contains("the file already exists"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    // A folder, or a path whose folder is missing, is said as such, not as a read.
+    let dir_s = dir.to_str().unwrap();
+    let missing = dir.join("missing").join("client.yaml");
+    for (path, reason) in [
+        (dir_s, "it is a directory"),
+        (missing.to_str().unwrap(), "its folder does not exist"),
+    ] {
+        let out = pitfall(&["init", path]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("cannot write `{path}`: {reason}")),
+            "{err}"
+        );
+    }
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "mine",

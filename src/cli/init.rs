@@ -48,18 +48,15 @@ pub fn run(args: &Args) -> Outcome {
             ));
             Outcome::Ok
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let err = ProfileError::Io {
-                path: name,
-                reason: "the file already exists".to_owned(),
-                help: "pass `--force` to overwrite it, or choose another name".to_owned(),
-            };
-            eprint_text(&report::render(&err, stderr_color()));
-            Outcome::Invalid
-        }
         Err(e) => {
+            // `create_new` reports a folder as an existing file: say what it is.
+            let e = if path.is_dir() {
+                std::io::Error::from(std::io::ErrorKind::IsADirectory)
+            } else {
+                e
+            };
             eprint_text(&report::render(
-                &ProfileError::io(&name, &e),
+                &ProfileError::write(&name, &e),
                 stderr_color(),
             ));
             Outcome::Invalid

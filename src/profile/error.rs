@@ -27,6 +27,20 @@ pub enum ProfileError {
         help: String,
     },
 
+    /// A file `pitfall init` cannot write (it exists, its folder does not, no
+    /// permission).
+    #[error("cannot write `{path}`: {reason}")]
+    #[diagnostic(code(profile::write))]
+    CannotWrite {
+        /// The path as the user gave it.
+        path: String,
+        /// What the operating system said, in words.
+        reason: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+
     /// The file is over [`crate::profile::MAX_BYTES`].
     #[error("`{path}` is {size} bytes, over the {limit}-byte limit for a profile")]
     #[diagnostic(
@@ -716,6 +730,38 @@ impl ProfileError {
             path: path.to_owned(),
             size,
             limit: crate::profile::MAX_BYTES,
+        }
+    }
+
+    /// A file that cannot be written, with advice for the usual causes.
+    pub fn write(path: &str, err: &std::io::Error) -> ProfileError {
+        use std::io::ErrorKind;
+        let (reason, help) = match err.kind() {
+            ErrorKind::AlreadyExists => (
+                "the file already exists".to_owned(),
+                "pass `--force` to overwrite it, or choose another name",
+            ),
+            ErrorKind::NotFound => (
+                "its folder does not exist".to_owned(),
+                "create the folder first, or choose another path",
+            ),
+            ErrorKind::PermissionDenied => (
+                "permission denied".to_owned(),
+                "check that you may write there",
+            ),
+            ErrorKind::IsADirectory => (
+                "it is a directory".to_owned(),
+                "name a file, e.g. `client.yaml`",
+            ),
+            _ => (
+                err.to_string().to_lowercase(),
+                "check that the path names a file you may write",
+            ),
+        };
+        ProfileError::CannotWrite {
+            path: path.to_owned(),
+            reason,
+            help: help.to_owned(),
         }
     }
 
