@@ -336,6 +336,16 @@ fn bad_paths_are_invalid_input() {
     let out = pitfall(&["test", "no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("test::no_such_path"));
+    // A folder with no profile would pass with no case run: a wrong path, most likely.
+    let empty = std::env::temp_dir().join(format!("pitfall-empty-{}", std::process::id()));
+    std::fs::create_dir_all(empty.join("invalid")).unwrap();
+    std::fs::write(empty.join("invalid").join("broken.yaml"), "x").unwrap();
+    let out = pitfall(&["test", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("test::no_profiles"), "{err}");
+    assert!(err.contains("folders named `invalid`"), "{err}");
+    std::fs::remove_dir_all(&empty).unwrap();
     let out = pitfall(&["test", "fixtures/thresholds/net-margin-9.99.expect.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -48,6 +48,19 @@ pub enum DiscoverError {
         /// What the operating system said.
         reason: String,
     },
+    /// A folder with no profile in it or below it: most likely a wrong path, which
+    /// would otherwise pass with no case run.
+    #[error("no profile in `{path}`")]
+    #[diagnostic(
+        code(test::no_profiles),
+        help(
+            "a case is a `*.yaml` profile in the folder or below it (not `*.expect.yaml`, not in hidden folders or folders named `invalid`)"
+        )
+    )]
+    NoProfiles {
+        /// The folder as given.
+        path: String,
+    },
     /// An expectation file named where a profile belongs.
     #[error("`{path}` is an expectation file, not a profile")]
     #[diagnostic(code(test::expectation_given))]
@@ -91,7 +104,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, DiscoverError> {
             },
         })?;
         if meta.is_dir() {
+            let before = out.profiles.len();
             walk(path, &mut out)?;
+            if out.profiles.len() == before {
+                return Err(DiscoverError::NoProfiles {
+                    path: path.display().to_string(),
+                });
+            }
         } else if is_expectation_file(path) {
             let name = path.display().to_string();
             let profile = name.trim_end_matches(EXPECT_SUFFIX).to_owned() + ".yaml";
