@@ -117,7 +117,20 @@ fn evaluate_sharing<'a>(
             ctx.memo_sites = plan.map_or(&[], |p| p.sites(r));
             let result = match plan.map_or(memo::Bindings::Own, |p| p.bindings(r)) {
                 memo::Bindings::Records => {
-                    let mut record = Passing::default();
+                    // Room for every binding the filter could let through, so that
+                    // recording does not grow the lists step by step.
+                    let all = rule.bindings.iter().fold(1usize, |n, b| {
+                        n.saturating_mul(match b.source {
+                            SourceIr::Products => profile.products.len(),
+                            SourceIr::Platforms => profile.platforms.len(),
+                            // Only rules over every product or platform record.
+                            _ => 0,
+                        })
+                    });
+                    let mut record = Passing {
+                        values: Vec::with_capacity(all.saturating_mul(rule.bindings.len())),
+                        unknown: Vec::with_capacity(all),
+                    };
                     let result = run_rule(
                         &mut ctx,
                         rule,
