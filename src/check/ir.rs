@@ -66,7 +66,7 @@ impl RuleSet {
 }
 
 /// A literal value (param defaults, table rows, constants in expressions).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Lit {
     /// Money, percent (in percent units), number or count.
     Num(Decimal),
@@ -256,7 +256,7 @@ pub struct LocalLet {
 }
 
 /// What a binding ranges over.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum SourceIr {
     /// Every product.
     Products,
@@ -317,6 +317,16 @@ pub struct Expr {
 impl PartialEq for Expr {
     fn eq(&self, other: &Self) -> bool {
         self.kind == other.kind && self.ty == other.ty
+    }
+}
+
+impl Eq for Expr {}
+
+/// Hashes what equality compares: the span is left out.
+impl std::hash::Hash for Expr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+        self.ty.hash(state);
     }
 }
 
@@ -398,7 +408,7 @@ impl Builtin {
 }
 
 /// What an expression computes.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum ExprKind {
     /// A constant.
     Lit(Lit),

@@ -10,7 +10,7 @@ use crate::profile::schema::RecordSchema;
 use crate::syntax::ast::BinOp;
 
 /// What an expression is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     /// An amount in the profile's currency.
     Money,

@@ -167,46 +167,40 @@ impl MemoPlan {
 /// differently before and after. What the filter reads otherwise (params, global
 /// lets, the profile) is fixed for an evaluation.
 fn share_bindings(rules: &[RuleDecl]) -> Vec<Bindings> {
-    let shareable = |rule: &RuleDecl| {
-        let Some(filter) = &rule.filter else {
-            return false;
-        };
+    // The bindings and filter of a rule that may share them: one pass, each rule
+    // looked up among the first of every kind met so far (a rule set may hold
+    // thousands of rules).
+    type Key<'r> = (Vec<(usize, &'r SourceIr)>, &'r Expr);
+    fn key(rule: &RuleDecl) -> Option<Key<'_>> {
+        let filter = rule.filter.as_ref()?;
         let mut reads_fact = false;
         walk::visit(filter, &mut |x| {
             reads_fact |= matches!(x.kind, ExprKind::Fact(_));
         });
-        !reads_fact
-            && rule
-                .bindings
-                .iter()
-                .all(|b| matches!(b.source, SourceIr::Products | SourceIr::Platforms))
-    };
-    let same = |a: &RuleDecl, b: &RuleDecl| {
-        a.filter == b.filter
-            && a.bindings.len() == b.bindings.len()
-            && a.bindings
-                .iter()
-                .zip(&b.bindings)
-                .all(|(x, y)| x.slot == y.slot && x.source == y.source)
-    };
+        let every = rule
+            .bindings
+            .iter()
+            .all(|b| matches!(b.source, SourceIr::Products | SourceIr::Platforms));
+        (!reads_fact && every).then(|| {
+            let bindings = rule.bindings.iter().map(|b| (b.slot, &b.source)).collect();
+            (bindings, filter)
+        })
+    }
     let mut out = vec![Bindings::Own; rules.len()];
+    let mut first: HashMap<Key<'_>, usize> = HashMap::new();
     for (r, rule) in rules.iter().enumerate() {
-        if !shareable(rule) {
-            continue;
-        }
-        // The first earlier rule alike: it cannot replay, or it would have found
-        // an earlier one still.
-        let first = rules.iter().take(r).enumerate().find(|(l, earlier)| {
-            !matches!(out.get(*l), Some(Bindings::Replays(_)))
-                && shareable(earlier)
-                && same(earlier, rule)
-        });
-        if let Some((l, _)) = first {
-            if let Some(o) = out.get_mut(l) {
-                *o = Bindings::Records;
+        let Some(k) = key(rule) else { continue };
+        match first.get(&k) {
+            Some(&l) => {
+                if let Some(o) = out.get_mut(l) {
+                    *o = Bindings::Records;
+                }
+                if let Some(o) = out.get_mut(r) {
+                    *o = Bindings::Replays(l);
+                }
             }
-            if let Some(o) = out.get_mut(r) {
-                *o = Bindings::Replays(l);
+            None => {
+                first.insert(k, r);
             }
         }
     }

@@ -79,6 +79,13 @@ impl PartialEq for RecordSchema {
     }
 }
 
+/// Hashed as compared: by which static it is.
+impl std::hash::Hash for RecordSchema {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self, state);
+    }
+}
+
 impl Eq for RecordSchema {}
 
 impl RecordSchema {
