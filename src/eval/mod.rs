@@ -115,41 +115,26 @@ fn evaluate_sharing<'a>(
         let mut frame = Frame::new(0, Vec::new());
         for (r, rule) in rules.rules.iter().enumerate() {
             ctx.memo_sites = plan.map_or(&[], |p| p.sites(r));
-            let result = match plan.map_or(memo::Bindings::Own, |p| p.bindings(r)) {
-                memo::Bindings::Records => {
-                    // Room for every binding the filter could let through, so that
-                    // recording does not grow the lists step by step.
-                    let all = rule.bindings.iter().fold(1usize, |n, b| {
-                        n.saturating_mul(match b.source {
-                            SourceIr::Products => profile.products.len(),
-                            SourceIr::Platforms => profile.platforms.len(),
-                            // Only rules over every product or platform record.
-                            _ => 0,
-                        })
-                    });
-                    let mut record = Passing {
-                        values: Vec::with_capacity(all.saturating_mul(rule.bindings.len())),
-                        unknown: Vec::with_capacity(all),
-                    };
-                    let result = run_rule(
-                        &mut ctx,
-                        rule,
-                        keep_passes,
-                        &mut frame,
-                        Some(&mut record),
-                        None,
-                    );
-                    records.push((r, record));
-                    result
-                }
+            let sharing = plan.map_or(memo::Bindings::Own, |p| p.bindings(r));
+            let mut record =
+                (sharing == memo::Bindings::Records).then(|| Passing::room(rule, profile));
+            let replay = match sharing {
                 memo::Bindings::Replays(l) => {
-                    let record = records.iter().find(|(at, _)| *at == l).map(|(_, p)| p);
-                    run_rule(&mut ctx, rule, keep_passes, &mut frame, None, record)
+                    records.iter().find(|(at, _)| *at == l).map(|(_, p)| p)
                 }
-                memo::Bindings::Own => {
-                    run_rule(&mut ctx, rule, keep_passes, &mut frame, None, None)
-                }
+                _ => None,
             };
+            let result = run_rule(
+                &mut ctx,
+                rule,
+                keep_passes,
+                &mut frame,
+                record.as_mut(),
+                replay,
+            );
+            if let Some(record) = record {
+                records.push((r, record));
+            }
             let fact = if !result.fired.is_empty() {
                 Ok(true)
             } else if let Some((_, u)) = result.unknown.first() {
@@ -204,7 +189,6 @@ pub fn prepare_frame<'a>(frame: &mut Frame<'a>, rule: &'a RuleDecl) {
 
 /// The bindings a rule's filter let through, for the rules with the same
 /// `for … where …` to replay (see `memo::Bindings`).
-#[derive(Default)]
 struct Passing<'a> {
     /// Their values, one per binding variable, binding after binding.
     values: Vec<Value<'a>>,
@@ -212,6 +196,25 @@ struct Passing<'a> {
     /// replay runs such a filter again, so that the unknown names the replaying
     /// rule's own expression, as it would have without sharing.
     unknown: Vec<bool>,
+}
+
+impl Passing<'_> {
+    /// An empty record with room for every binding `rule`'s filter could let through
+    /// on `profile`, so that recording does not grow it step by step. (Only rules over
+    /// every product or platform record.)
+    fn room(rule: &RuleDecl, profile: &Profile) -> Self {
+        let all = rule.bindings.iter().fold(1usize, |n, b| {
+            n.saturating_mul(match b.source {
+                SourceIr::Products => profile.products.len(),
+                SourceIr::Platforms => profile.platforms.len(),
+                _ => 0,
+            })
+        });
+        Passing {
+            values: Vec::with_capacity(all.saturating_mul(rule.bindings.len())),
+            unknown: Vec::with_capacity(all),
+        }
+    }
 }
 
 /// A conjunct of a rule's `where` filter.
