@@ -305,8 +305,6 @@ pub struct Explainer<'a> {
     rule_params: Option<(&'a RuleDecl, Arc<[ParamUsed]>)>,
     /// Products' and platforms' names, shared by the advice about them.
     names: EntityNames<'a>,
-    /// The rule file whose expressions are being explained (for `as_written`).
-    current_file: usize,
 }
 
 impl<'a> Explainer<'a> {
@@ -334,7 +332,6 @@ impl<'a> Explainer<'a> {
             not_needed: Arc::from("not needed"),
             rule_params: None,
             names: EntityNames::new(eval.profile),
-            current_file: 0,
         }
     }
 
@@ -469,7 +466,9 @@ impl<'a> Explainer<'a> {
     /// Re-runs a bound rule with the tracer: its lets (into `frame`'s slots), its
     /// condition and its escalations, leaving their values in `self.trace`.
     fn trace_binding(&mut self, rule: &'a RuleDecl, frame: &mut Frame<'a>) {
-        self.current_file = rule.loc.file;
+        // The rule file whose expressions are explained (for `as_written`, and for
+        // the text of an unknown).
+        self.ctx.file = rule.loc.file;
         let mut trace = std::mem::take(&mut self.trace);
         trace.clear();
         for l in &rule.lets {
@@ -588,7 +587,7 @@ impl<'a> Explainer<'a> {
             return self.let_steps.get(id)?.as_ref();
         }
         let decl = self.rules.lets.get(id)?;
-        let outer = std::mem::replace(&mut self.current_file, decl.loc.file);
+        let outer = std::mem::replace(&mut self.ctx.file, decl.loc.file);
         let mut trace = Trace::default();
         let mut let_frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
         let value = self.ctx.eval(&decl.expr, &mut let_frame, &mut trace);
@@ -607,7 +606,7 @@ impl<'a> Explainer<'a> {
             self.result(&value, &decl.expr.ty),
             exact(&value),
         );
-        self.current_file = outer;
+        self.ctx.file = outer;
         let slot = self.let_steps.get_mut(id)?;
         *slot = build.take_step();
         slot.as_ref()
@@ -780,7 +779,7 @@ impl<'a> Explainer<'a> {
         one_line(
             self.rules
                 .files
-                .get(self.current_file)
+                .get(self.ctx.file)
                 .map_or("", |f| f.slice(e.span)),
         )
     }

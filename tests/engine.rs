@@ -214,10 +214,20 @@ fn wrong_params_are_input_errors() {
         Err(ParamProblems::Profile(_))
     ));
     let p = profile(&shop(None));
-    for (bad, code) in [
-        ("margin_floor=0.12", "params::kind"),
-        ("nope=1", "params::unknown"),
-        ("margin_floor", "params::malformed"),
+    for (bad, code, says) in [
+        (
+            "margin_floor=0.12",
+            "params::kind",
+            "takes a percent written with `%`",
+        ),
+        // It has its `%`: what is wrong is the range, and the message says so.
+        (
+            "margin_floor=150%",
+            "params::kind",
+            "takes a percent between `0%` and `100%`, given `150%`",
+        ),
+        ("nope=1", "params::unknown", "no param `nope`"),
+        ("margin_floor", "params::malformed", "not of the form"),
     ] {
         let cli = [CliParam { text: bad.into() }];
         let Err(ParamProblems::CommandLine(errors)) = resolve(&rs, &p, &cli) else {
@@ -227,6 +237,7 @@ fn wrong_params_are_input_errors() {
         for e in &errors {
             let text = pitfall::report::render_plain(e);
             assert!(text.contains(code), "{bad}: {text}");
+            assert!(text.contains(says), "{bad}: {text}");
             assert!(text.contains("╭─[--param:1:"), "{bad}: {text}");
             assert!(text.contains("help:"), "{bad}: {text}");
         }
@@ -253,6 +264,135 @@ rule r {
     let r = &eval.results[0];
     assert_eq!(r.unknown.len(), 2);
     assert!(matches!(r.unknown[0].1, Unknown::DivisionByZero { .. }));
+}
+
+#[test]
+fn an_unknown_quotes_its_expression_from_the_file_it_is_written_in() {
+    // The rule is in the first file, the let it reads in the second; spans index
+    // into their own file, so quoting the let's division from the rule's file (or
+    // from whichever file happens to be long enough) would show unrelated text.
+    let checked = check_sources(vec![
+        SourceFile::new(
+            "a_rule.rules",
+            r#"
+# A comment long enough that the let's span in the other file also slices this one,
+# which is what made a wrong quotation look plausible instead of empty.
+rule r {
+  title "t"
+  area resources
+  severity info
+  source H9
+  for platform in platforms
+  when platform.budget / (platform.staff - platform.staff) > per_head
+  advise "x" because "b" action "a"
+}"#,
+        ),
+        SourceFile::new(
+            "b_lets.rules",
+            "let per_head: money = business.capital / count(p for p in platforms where p.status == exiting)\n",
+        ),
+    ])
+    .unwrap_or_else(|_| panic!("syntax"));
+    let rs = checked.rule_set.expect("rules check");
+    let p = profile(&shop(None));
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let rep = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    let reasons: Vec<&str> = rep.not_assessed.iter().map(|n| n.reason.as_str()).collect();
+    // The rule's own division is met first, and is quoted from the rule's file.
+    assert_eq!(
+        reasons,
+        [
+            "`platform.budget / (platform.staff - platform.staff)` divides by zero",
+            "`platform.budget / (platform.staff - platform.staff)` divides by zero"
+        ]
+    );
+
+    // With the rule's own division fixed, the let's is the one that fails.
+    let checked = check_sources(vec![
+        SourceFile::new(
+            "a_rule.rules",
+            r#"
+rule r {
+  title "t"
+  area resources
+  severity info
+  source H9
+  for platform in platforms
+  when platform.budget > per_head
+  advise "x" because "b" action "a"
+}"#,
+        ),
+        SourceFile::new(
+            "b_lets.rules",
+            "let per_head: money = business.capital / count(p for p in platforms where p.status == exiting)\n",
+        ),
+    ])
+    .unwrap_or_else(|_| panic!("syntax"));
+    let rs = checked.rule_set.expect("rules check");
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let rep = report(
+        &eval,
+        &ReportOptions {
+            fingerprint: "x".into(),
+            today: Date::parse("2026-11-26").unwrap(),
+        },
+    );
+    let reasons: Vec<&str> = rep.not_assessed.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "`business.capital / count(p for p in platforms where p.status == exiting)` divides by zero",
+            "`business.capital / count(p for p in platforms where p.status == exiting)` divides by zero"
+        ]
+    );
+}
+
+#[test]
+fn a_top_share_too_large_to_compute_is_an_overflow_not_a_crash() {
+    // `--param` and a profile's `params:` take percents up to 100%; a rule set's own
+    // default is not bounded, and the share is computed (count × share), so it can
+    // overflow.
+    let rule_with = |share: &str| {
+        rules(&format!(
+            r#"
+param share: percent = {share} "share"
+rule r {{
+  title "t"
+  area resources
+  severity info
+  source H9
+  when count(p for p in top share of platforms by p.budget) > 0
+  advise "x" because "b" action "a"
+}}"#
+        ))
+    };
+    let p = profile(&shop(None));
+    // The largest percent a decimal holds: two platforms times it is too large.
+    let rs = rule_with("79228162514264337593543950335%");
+    let params = params_default(&rs, &p);
+    let eval = evaluate(&rs, &p, &params, false);
+    let r = &eval.results[0];
+    assert!(r.fired.is_empty());
+    match r.unknown.first().map(|(_, u)| u) {
+        Some(Unknown::Overflow { expr, .. }) => assert_eq!(expr, "share"),
+        other => panic!("expected an overflow, got {other:?}"),
+    }
+    // Large but computable: every platform, as at 100%.
+    for share in ["1000000%", "100%", "20%"] {
+        let rs = rule_with(share);
+        let params = params_default(&rs, &p);
+        let eval = evaluate(&rs, &p, &params, false);
+        assert_eq!(eval.results[0].fired.len(), 1, "{share}");
+        assert!(eval.results[0].unknown.is_empty(), "{share}");
+    }
 }
 
 #[test]

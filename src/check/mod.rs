@@ -803,8 +803,13 @@ fn decimal(text: &str) -> Option<rust_decimal::Decimal> {
 fn percent_help(n: &str) -> String {
     match decimal(n) {
         Some(d) if d < rust_decimal::Decimal::ONE && !d.is_zero() => {
-            let pct = (d * rust_decimal::Decimal::ONE_HUNDRED).normalize();
-            format!("write `{pct}%` (a percent is written with `%`, not as a fraction)")
+            match d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED) {
+                Some(pct) => format!(
+                    "write `{}%` (a percent is written with `%`, not as a fraction)",
+                    pct.normalize()
+                ),
+                None => format!("write `{n}%`"),
+            }
         }
         _ => format!("write `{n}%`"),
     }

@@ -517,7 +517,7 @@ pub fn audit_side(
                 .any(|(n, kind)| *n == s.name && kind.problem(&s.text).is_none());
             if !ok {
                 let why = match names.params.iter().find(|(n, _)| *n == s.name) {
-                    Some((_, kind)) => format!("takes {}", kind.expected()),
+                    Some((_, kind)) => format!("takes {}", kind.expected_of(&s.text)),
                     None => "does not declare it".to_owned(),
                 };
                 notes.push(format!(

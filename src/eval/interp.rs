@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use super::memo::{Memo, Site};
 use super::value::{EntityRef, Eval, List, MissingFact, Unknown, Value, lit_value};
@@ -160,6 +161,10 @@ pub struct Ctx<'a> {
     /// The memoized nodes of the rule being run, by address: a rule that shares
     /// nothing looks nothing up.
     pub memo_sites: &'a [(usize, Site)],
+    /// The rule file the expressions being evaluated come from: the running rule's,
+    /// or a global let's while it is computed. Spans index into it, so an unknown
+    /// quotes its expression from the right file.
+    pub file: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -173,19 +178,16 @@ impl<'a> Ctx<'a> {
             facts: vec![None; rules.facts.len()],
             memo: None,
             memo_sites: &[],
+            file: 0,
         }
     }
 
     /// The source text of an expression, for messages about arithmetic failures.
     fn text(&self, e: &Expr) -> String {
-        // Rules of one set share spans only within their own file; the caller's
-        // rule knows the file, but arithmetic errors are rare enough to search.
         self.rules
             .files
-            .iter()
-            .map(|f| f.slice(e.span))
-            .find(|s| !s.is_empty())
-            .unwrap_or("")
+            .get(self.file)
+            .map_or("", |f| f.slice(e.span))
             .to_owned()
     }
 
@@ -475,7 +477,10 @@ impl<'a> Ctx<'a> {
             return Ok(Value::Bool(false));
         };
         let mut frame = Frame::new(decl.frame_size, vec![None; decl.frame_size]);
+        // The let may be declared in another file than the rule that reads it.
+        let reader = std::mem::replace(&mut self.file, decl.loc.file);
         let v = self.eval(&decl.expr, &mut frame, t);
+        self.file = reader;
         if let Some(slot) = self.lets.get_mut(id) {
             *slot = Some(v.clone());
         }
@@ -707,14 +712,20 @@ impl<'a> Ctx<'a> {
                 // Highest key first; equal keys keep profile order, so ties never
                 // make the output depend on anything but the input.
                 keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                let n = self.num(n, frame, t)?;
+                let count = self.num(n, frame, t)?;
                 let take = if *share {
+                    // ceil(len × n%), and at least one of a non-empty list. A share
+                    // too large to compute (a param set to an absurd percent) is an
+                    // overflow the audit reports, not a panic.
                     let len = Decimal::from(keyed.len() as u64);
-                    let k = (len * n / Decimal::ONE_HUNDRED).ceil();
-                    let k = usize::try_from(k.mantissa()).unwrap_or(0) / 10usize.pow(k.scale());
-                    k.max(usize::from(!keyed.is_empty()))
+                    let k = len
+                        .checked_mul(count)
+                        .and_then(hundredth)
+                        .ok_or_else(|| self.overflow(n))?
+                        .ceil();
+                    whole_count(k, keyed.len()).max(usize::from(!keyed.is_empty()))
                 } else {
-                    usize::try_from(n.trunc().mantissa()).unwrap_or(0)
+                    whole_count(count.trunc(), keyed.len())
                 };
                 keyed.truncate(take);
                 Ok(List::Built(Rc::new(
@@ -928,6 +939,15 @@ impl<'a> Ctx<'a> {
 /// and the callers are hot.
 #[cold]
 #[inline(never)]
+/// How many of `len` elements a whole number `k` takes: none when negative, all
+/// when `k` is beyond `len` (or beyond what a `usize` holds).
+fn whole_count(k: Decimal, len: usize) -> usize {
+    if k.is_sign_negative() {
+        return 0;
+    }
+    k.to_usize().map_or(len, |k| k.min(len))
+}
+
 fn missing_field(record: &Record, entity: EntityRef, slot: usize) -> Box<Unknown> {
     let name = record.schema.fields.get(slot).map_or("?", |f| f.name);
     let path = match record.schema.name.split_once('.') {

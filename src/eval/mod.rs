@@ -115,6 +115,7 @@ fn evaluate_sharing<'a>(
         let mut frame = Frame::new(0, Vec::new());
         for (r, rule) in rules.rules.iter().enumerate() {
             ctx.memo_sites = plan.map_or(&[], |p| p.sites(r));
+            ctx.file = rule.loc.file;
             let sharing = plan.map_or(memo::Bindings::Own, |p| p.bindings(r));
             let mut record =
                 (sharing == memo::Bindings::Records).then(|| Passing::room(rule, profile));

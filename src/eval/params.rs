@@ -203,7 +203,7 @@ pub fn resolve(
                 src,
                 span: value_span.into(),
                 name: name.to_owned(),
-                expected: kind.expected().to_owned(),
+                expected: kind.expected_of(text).to_owned(),
                 text: text.to_owned(),
                 help,
             }),

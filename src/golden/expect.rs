@@ -845,7 +845,7 @@ pub fn check(exp: &Expectations, names: &RuleSetNames, profile: &Profile) -> Vec
             errors.push(ExpectError::ParamKind {
                 src: src.clone(),
                 name: p.name.text.clone(),
-                expected: kind.expected().to_owned(),
+                expected: kind.expected_of(&p.value.text).to_owned(),
                 text: p.value.text.clone(),
                 span: p.value.span,
                 help,

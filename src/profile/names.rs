@@ -41,6 +41,17 @@ impl ParamKind {
         }
     }
 
+    /// What a value of this kind must be, for a message about `text`: a percent out
+    /// of range is told the range, not the `%` it already carries.
+    pub fn expected_of(self, text: &str) -> &'static str {
+        match self {
+            ParamKind::Percent if Percent::parse(text).is_ok() => {
+                "a percent between `0%` and `100%`"
+            }
+            _ => self.expected(),
+        }
+    }
+
     /// `None` when `text` is a valid value of this kind, else the help line.
     pub fn problem(self, text: &str) -> Option<String> {
         let decimal = parse_decimal(text);
@@ -107,7 +118,7 @@ pub fn check_against(profile: &Profile, names: &RuleSetNames) -> Vec<ProfileErro
             errors.push(ProfileError::ParamKind {
                 src: src.clone(),
                 name: param.name.clone(),
-                expected: kind.expected().to_owned(),
+                expected: kind.expected_of(&param.text).to_owned(),
                 text: param.text.clone(),
                 span: param.value_span,
                 help,
