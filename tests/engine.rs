@@ -357,42 +357,74 @@ rule r {
 
 #[test]
 fn a_top_share_too_large_to_compute_is_an_overflow_not_a_crash() {
-    // `--param` and a profile's `params:` take percents up to 100%; a rule set's own
-    // default is not bounded, and the share is computed (count × share), so it can
-    // overflow.
-    let rule_with = |share: &str| {
+    // The share is computed (count × share), so a share written as arithmetic can
+    // overflow; params themselves are held to 0%–100% (see
+    // `param_defaults_are_values_an_override_could_give`).
+    let rule_with = |factor: &str| {
         rules(&format!(
             r#"
-param share: percent = {share} "share"
+param share: percent = 100% "share"
 rule r {{
   title "t"
   area resources
   severity info
   source H9
-  when count(p for p in top share of platforms by p.budget) > 0
+  when count(p for p in top (share * {factor}) of platforms by p.budget) > 0
   advise "x" because "b" action "a"
 }}"#
         ))
     };
     let p = profile(&shop(None));
-    // The largest percent a decimal holds: two platforms times it is too large.
-    let rs = rule_with("79228162514264337593543950335%");
+    // 100% times this is just under the largest decimal; two platforms times it
+    // is too large.
+    let rs = rule_with("792281625142643375935439503");
     let params = params_default(&rs, &p);
     let eval = evaluate(&rs, &p, &params, false);
     let r = &eval.results[0];
     assert!(r.fired.is_empty());
     match r.unknown.first().map(|(_, u)| u) {
-        Some(Unknown::Overflow { expr, .. }) => assert_eq!(expr, "share"),
+        Some(Unknown::Overflow { expr, .. }) => {
+            assert_eq!(expr, "(share * 792281625142643375935439503)");
+        }
         other => panic!("expected an overflow, got {other:?}"),
     }
     // Large but computable: every platform, as at 100%.
-    for share in ["1000000%", "100%", "20%"] {
-        let rs = rule_with(share);
+    for factor in ["10000", "1", "0.2"] {
+        let rs = rule_with(factor);
         let params = params_default(&rs, &p);
         let eval = evaluate(&rs, &p, &params, false);
-        assert_eq!(eval.results[0].fired.len(), 1, "{share}");
-        assert!(eval.results[0].unknown.is_empty(), "{share}");
+        assert_eq!(eval.results[0].fired.len(), 1, "{factor}");
+        assert!(eval.results[0].unknown.is_empty(), "{factor}");
     }
+}
+
+#[test]
+fn param_defaults_are_values_an_override_could_give() {
+    for (default, ty) in [("150%", "percent"), ("-100", "money")] {
+        let text = format!(
+            "param p: {ty} = {default} \"p\"\nrule r {{\n  title \"t\"\n  area resources\n  severity info\n  source H9\n  when p == p\n  advise \"x\" because \"b\" action \"a\"\n}}\n"
+        );
+        let checked = check_sources(vec![SourceFile::new("d.rules", text)])
+            .unwrap_or_else(|_| panic!("{default} parses"));
+        let errors: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "rules::param_default")
+            .map(|d| pitfall::report::render_plain(d))
+            .collect();
+        assert_eq!(errors.len(), 1, "{ty} = {default}: {errors:?}");
+        assert!(checked.rule_set.is_none(), "{ty} = {default} is an error");
+        assert!(errors[0].contains("help:"), "{}", errors[0]);
+    }
+    // In range, the same rule set checks.
+    let ok = "param p: percent = 100% \"p\"\nrule r {\n  title \"t\"\n  area resources\n  severity info\n  source H9\n  when p == p\n  advise \"x\" because \"b\" action \"a\"\n}\n";
+    let checked = check_sources(vec![SourceFile::new("d.rules", ok)]).unwrap_or_else(|_| panic!());
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .all(|d| d.code.as_str() != "rules::param_default")
+    );
 }
 
 #[test]

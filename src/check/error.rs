@@ -51,6 +51,8 @@ pub enum CheckCode {
     UnknownFunction,
     /// A table with a bad key or a repeated key.
     TableKey,
+    /// A param default that a profile's `params:` or `--param` could not give.
+    ParamDefault,
     /// A param nobody reads (warning).
     UnusedParam,
     /// A let nobody reads (warning).
@@ -86,6 +88,7 @@ impl CheckCode {
             CheckCode::WrongArguments => "rules::wrong_arguments",
             CheckCode::UnknownFunction => "rules::unknown_function",
             CheckCode::TableKey => "rules::table_key",
+            CheckCode::ParamDefault => "rules::param_default",
             CheckCode::UnusedParam => "rules::unused_param",
             CheckCode::UnusedLet => "rules::unused_let",
             CheckCode::ConstantCondition => "rules::constant_condition",

@@ -357,6 +357,9 @@ impl Checker {
                 let ast::Item::Param(p) = item else { continue };
                 let ty = self.type_expr(&p.kind.ty, file, false);
                 let default = self.literal(&p.kind.default, &ty, file);
+                if default.is_some() {
+                    self.default_in_range(p, &ty, file);
+                }
                 if p.kind.doc.is_none() {
                     let e = CheckError::new(
                         CheckCode::UndocumentedParam,
@@ -374,6 +377,30 @@ impl Checker {
                 }
                 id += 1;
             }
+        }
+    }
+
+    /// A default must be a value the profile's `params:` and `--param` accept (a
+    /// percent between 0% and 100%, an amount that is not negative, a whole count):
+    /// the same judgement, so a consultant can always set back what the rule set
+    /// ships with, and evaluation never meets a default no override could give.
+    fn default_in_range(&mut self, p: &ast::Node<ast::Param>, ty: &Type, file: FileId) {
+        let span = p.kind.default.span;
+        let text = self.src(file).slice(span).to_owned();
+        if let Some(help) = crate::eval::params::kind_of(ty).problem(&text) {
+            let kind = crate::eval::params::kind_of(ty);
+            let e = CheckError::new(
+                CheckCode::ParamDefault,
+                self.src(file),
+                span,
+                format!(
+                    "the default of param `{}` is not a value a profile or `--param` could give",
+                    p.kind.name.kind
+                ),
+                format!("expected {}", kind.expected_of(&text)),
+            )
+            .help(help);
+            self.error(e);
         }
     }
 
