@@ -271,88 +271,52 @@ fn an_unknown_quotes_its_expression_from_the_file_it_is_written_in() {
     // The rule is in the first file, the let it reads in the second; spans index
     // into their own file, so quoting the let's division from the rule's file (or
     // from whichever file happens to be long enough) would show unrelated text.
-    let checked = check_sources(vec![
-        SourceFile::new(
-            "a_rule.rules",
+    let p = profile(&shop(None));
+    let reasons = |when: &str| -> Vec<String> {
+        let rule = format!(
             r#"
 # A comment long enough that the let's span in the other file also slices this one,
 # which is what made a wrong quotation look plausible instead of empty.
-rule r {
+rule r {{
   title "t"
   area resources
   severity info
   source H9
   for platform in platforms
-  when platform.budget / (platform.staff - platform.staff) > per_head
+  when {when}
   advise "x" because "b" action "a"
-}"#,
-        ),
-        SourceFile::new(
-            "b_lets.rules",
-            "let per_head: money = business.capital / count(p for p in platforms where p.status == exiting)\n",
-        ),
-    ])
-    .unwrap_or_else(|_| panic!("syntax"));
-    let rs = checked.rule_set.expect("rules check");
-    let p = profile(&shop(None));
-    let params = params_default(&rs, &p);
-    let eval = evaluate(&rs, &p, &params, false);
-    let rep = report(
-        &eval,
-        &ReportOptions {
+}}"#
+        );
+        let checked = check_sources(vec![
+            SourceFile::new("a_rule.rules", rule),
+            SourceFile::new(
+                "b_lets.rules",
+                "let per_head: money = business.capital / count(p for p in platforms where p.status == exiting)\n",
+            ),
+        ])
+        .unwrap_or_else(|_| panic!("syntax"));
+        let rs = checked.rule_set.expect("rules check");
+        let params = params_default(&rs, &p);
+        let eval = evaluate(&rs, &p, &params, false);
+        let options = ReportOptions {
             fingerprint: "x".into(),
             today: Date::parse("2026-11-26").unwrap(),
-        },
-    );
-    let reasons: Vec<&str> = rep.not_assessed.iter().map(|n| n.reason.as_str()).collect();
+        };
+        report(&eval, &options)
+            .not_assessed
+            .into_iter()
+            .map(|n| n.reason)
+            .collect()
+    };
     // The rule's own division is met first, and is quoted from the rule's file.
+    let own = "`platform.budget / (platform.staff - platform.staff)` divides by zero";
     assert_eq!(
-        reasons,
-        [
-            "`platform.budget / (platform.staff - platform.staff)` divides by zero",
-            "`platform.budget / (platform.staff - platform.staff)` divides by zero"
-        ]
+        reasons("platform.budget / (platform.staff - platform.staff) > per_head"),
+        [own, own]
     );
-
-    // With the rule's own division fixed, the let's is the one that fails.
-    let checked = check_sources(vec![
-        SourceFile::new(
-            "a_rule.rules",
-            r#"
-rule r {
-  title "t"
-  area resources
-  severity info
-  source H9
-  for platform in platforms
-  when platform.budget > per_head
-  advise "x" because "b" action "a"
-}"#,
-        ),
-        SourceFile::new(
-            "b_lets.rules",
-            "let per_head: money = business.capital / count(p for p in platforms where p.status == exiting)\n",
-        ),
-    ])
-    .unwrap_or_else(|_| panic!("syntax"));
-    let rs = checked.rule_set.expect("rules check");
-    let params = params_default(&rs, &p);
-    let eval = evaluate(&rs, &p, &params, false);
-    let rep = report(
-        &eval,
-        &ReportOptions {
-            fingerprint: "x".into(),
-            today: Date::parse("2026-11-26").unwrap(),
-        },
-    );
-    let reasons: Vec<&str> = rep.not_assessed.iter().map(|n| n.reason.as_str()).collect();
-    assert_eq!(
-        reasons,
-        [
-            "`business.capital / count(p for p in platforms where p.status == exiting)` divides by zero",
-            "`business.capital / count(p for p in platforms where p.status == exiting)` divides by zero"
-        ]
-    );
+    // Without it, the let's division is the one that fails, quoted from its file.
+    let lets = "`business.capital / count(p for p in platforms where p.status == exiting)` divides by zero";
+    assert_eq!(reasons("platform.budget > per_head"), [lets, lets]);
 }
 
 #[test]
