@@ -387,8 +387,8 @@ impl Checker {
     fn default_in_range(&mut self, p: &ast::Node<ast::Param>, ty: &Type, file: FileId) {
         let span = p.kind.default.span;
         let text = self.src(file).slice(span).to_owned();
-        if let Some(help) = crate::eval::params::kind_of(ty).problem(&text) {
-            let kind = crate::eval::params::kind_of(ty);
+        let kind = crate::eval::params::kind_of(ty);
+        if let Some(help) = kind.problem(&text) {
             let e = CheckError::new(
                 CheckCode::ParamDefault,
                 self.src(file),

@@ -715,8 +715,8 @@ impl<'a> Ctx<'a> {
                 let count = self.num(n, frame, t)?;
                 let take = if *share {
                     // ceil(len × n%), and at least one of a non-empty list. A share
-                    // too large to compute (a param set to an absurd percent) is an
-                    // overflow the audit reports, not a panic.
+                    // too large to compute (params are held to 100%, but a share may
+                    // be arithmetic) is an overflow the audit reports, not a panic.
                     let len = Decimal::from(keyed.len() as u64);
                     let k = len
                         .checked_mul(count)
@@ -935,10 +935,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The fact a missing field stands for. Out of line: building its path allocates,
-/// and the callers are hot.
-#[cold]
-#[inline(never)]
 /// How many of `len` elements a whole number `k` takes: none when negative, all
 /// when `k` is beyond `len` (or beyond what a `usize` holds).
 fn whole_count(k: Decimal, len: usize) -> usize {
@@ -948,6 +944,10 @@ fn whole_count(k: Decimal, len: usize) -> usize {
     k.to_usize().map_or(len, |k| k.min(len))
 }
 
+/// The fact a missing field stands for. Out of line: building its path allocates,
+/// and the callers are hot.
+#[cold]
+#[inline(never)]
 fn missing_field(record: &Record, entity: EntityRef, slot: usize) -> Box<Unknown> {
     let name = record.schema.fields.get(slot).map_or("?", |f| f.name);
     let path = match record.schema.name.split_once('.') {
