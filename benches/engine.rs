@@ -431,7 +431,7 @@ fn main() {
         );
         notes.push(format!(
             "{label}: writing the default rules' JSON ({} KB, {} recommendations and {} replaced) from a report already built: {} ({:.2}× the load)",
-            json_len / 1024,
+            json_len.div_ceil(1000),
             built[0].recommendations.len(),
             built[0].suppressed.len(),
             fmt(t_write),
