@@ -354,15 +354,9 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// Writes the recommendation for a fired binding, with its evidence, to `out`.
-    fn write_binding(
-        &mut self,
-        rule: &'a RuleDecl,
-        binding: &Binding<'a>,
-        level: Severity,
-        entity: &Entity,
-        out: &mut impl AdviceOut,
-    ) {
+    /// Writes a placed recommendation, with its evidence, to `out`.
+    pub fn write(&mut self, p: &Placed<'_, 'a>, out: &mut impl AdviceOut) {
+        let (rule, binding) = (p.rule, p.binding);
         // One frame serves every recommendation, emptied for each.
         let mut frame = std::mem::replace(&mut self.frame, Frame::new(0, Vec::new()));
         prepare_frame(&mut frame, rule);
@@ -373,10 +367,10 @@ impl<'a> Explainer<'a> {
         out.begin(Head {
             rule: &text.id,
             title: &text.title,
-            severity: level,
+            severity: p.severity,
             area: &text.area,
             heuristic: &text.heuristic,
-            entity,
+            entity: &p.entity,
         });
         out.message(Text::Write(|o: &mut String| {
             self.render_into(o, &rule.advise, &mut frame);
@@ -902,13 +896,6 @@ impl<'a> Plan<'_, 'a> {
             })
             .collect();
         head
-    }
-}
-
-impl<'a> Explainer<'a> {
-    /// Writes a placed recommendation, with its evidence, to `out`.
-    pub fn write(&mut self, p: &Placed<'_, 'a>, out: &mut impl AdviceOut) {
-        self.write_binding(p.rule, p.binding, p.severity, &p.entity, out);
     }
 }
 

@@ -87,32 +87,21 @@ const STRENGTHS: &[(&str, &[&str])] = &[
     ("Vipshop", &["apparel"]),
 ];
 
+/// Alibaba's tools, offered alike on Tmall and Taobao (one row each in the table).
+const ALIBABA_TOOLS: &[&str] = &[
+    "through_train",
+    "diamond_booth",
+    "live_stream",
+    "super_recommend",
+    "yinli_mofang",
+    "wanxiangtai",
+    "taobaoke",
+];
+
 /// `platform_tools` of rules/tables.rules (no default).
 const TOOLS: &[(&str, &[&str])] = &[
-    (
-        "Tmall",
-        &[
-            "through_train",
-            "diamond_booth",
-            "live_stream",
-            "super_recommend",
-            "yinli_mofang",
-            "wanxiangtai",
-            "taobaoke",
-        ],
-    ),
-    (
-        "Taobao",
-        &[
-            "through_train",
-            "diamond_booth",
-            "live_stream",
-            "super_recommend",
-            "yinli_mofang",
-            "wanxiangtai",
-            "taobaoke",
-        ],
-    ),
+    ("Tmall", ALIBABA_TOOLS),
+    ("Taobao", ALIBABA_TOOLS),
     (
         "JD",
         &[

@@ -47,13 +47,17 @@ pub fn run(args: &Args) -> Outcome {
         args.paths.clone()
     };
     let color = stderr_color();
+    // A path that cannot be read or written is a `rules::io` diagnostic.
+    let io_failure = |path: &Path, message: String, help: &str| {
+        let err = pitfall::check::io_error(path, message, help);
+        eprint_text(&pitfall::report::render(&err, color));
+    };
     let unreadable = |path: &Path, e: std::io::Error| {
-        let err = pitfall::check::io_error(
+        io_failure(
             path,
             format!("cannot read `{}`: {e}", path.display()),
             "check the path; `pitfall fmt` takes `.rules` files and folders of them",
         );
-        eprint_text(&pitfall::report::render(&err, color));
     };
     let mut files = Vec::new();
     for root in &roots {
@@ -91,12 +95,11 @@ pub fn run(args: &Args) -> Outcome {
         if args.check {
             print_text(&format!("not formatted: {}\n", path.display()));
         } else if let Err(e) = std::fs::write(path, formatted) {
-            let err = pitfall::check::io_error(
+            io_failure(
                 path,
                 format!("cannot write `{}`: {e}", path.display()),
                 "check that the file and its folder are writable",
             );
-            eprint_text(&pitfall::report::render(&err, color));
             broken = true;
         } else {
             print_text(&format!("formatted {}\n", path.display()));
